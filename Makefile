@@ -1,0 +1,46 @@
+# The two commands of the README:  `make run`  and  `make test`.
+# Every target sets up what it needs first (venvs, trained model) and skips work already done.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 2>/dev/null || ls -1 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.11*/bin/python3.11 2>/dev/null | tail -1)
+ACT := .venvs/actions/bin/python
+BOT := .venvs/bot/bin
+# Pass extra pytest arguments with e.g.  make test ARGS="-k restart"
+ARGS ?=
+
+.PHONY: setup run test unit validate lint bench train retrain check-python
+
+check-python:
+	@if [ -z "$(PY)" ]; then echo "ERROR: Python 3.11 is required to run the setup (and Python 3.10 for the Rasa server). Install python3.11 and python3.10, e.g. with pyenv." >&2; exit 2; fi
+
+setup: check-python
+	@$(PY) scripts/setup.py all
+
+train: check-python
+	@$(PY) scripts/setup.py venvs train
+
+retrain: check-python
+	@$(PY) scripts/setup.py venvs retrain
+
+## Run the assistant: Redis (REDIS_URL or embedded), action server, Rasa server, demo page.
+run: setup
+	@$(ACT) scripts/stack.py run
+
+## The whole suite: unit, channel, e2e over HTTP, browser, Rasa validate + test stories, lint.
+test: setup
+	@$(PY) scripts/setup.py browser
+	@$(ACT) -m pytest $(ARGS)
+
+## Quick: only tests that need no running servers.
+unit: setup
+	@$(ACT) -m pytest -m "not stack and not browser" $(ARGS)
+
+validate: setup
+	@cd . && PYTHONPATH=. $(BOT)/rasa data validate --fail-on-warnings --config bot/config.yml \
+	  --domain bot/domain.yml --data data/nlu data/rules data/stories
+
+lint: setup
+	@.venvs/actions/bin/ruff check .
+
+## Load test against this assistant and a vanilla Rasa 3.6 project on the same data.
+bench: setup
+	@$(ACT) bench/run_bench.py $(ARGS)

@@ -1,0 +1,1 @@
+"""Our Rasa input/output channels (loaded by Rasa from bot/credentials.yml)."""

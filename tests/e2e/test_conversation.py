@@ -1,0 +1,85 @@
+"""A patient chats over REST with the real stack: greeting, menu, capabilities, fallbacks."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.e2e.helpers import say, texts
+
+
+def test_greeting_has_notice_911_and_the_three_capabilities(stack, sender) -> None:
+    reply = say(stack, sender, "hello")
+    assert "not a clinician" in texts(reply)
+    assert "911" in texts(reply)
+    titles = [b["title"] for m in reply for b in m.get("buttons", [])]
+    assert titles == ["Questions about the clinic", "Appointments", "Check my symptoms"]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("what can you do?", "questions about the clinic, appointments, and checking symptoms"),
+        ("are you a bot?", "not a person and not a clinician"),
+        ("are you a real human", "not a person and not a clinician"),
+        ("thank you so much", "You're welcome"),
+        ("goodbye", "Goodbye"),
+        ("tell me a joke", "can't help with that"),
+        ("can I talk to a real person", "isn't available in this chat yet"),
+    ],
+)
+def test_small_talk_and_menu(stack, sender, message, expected) -> None:
+    assert expected in texts(say(stack, sender, message))
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("/ask_clinic_info", "questions about the clinic isn't available"),
+        ("what are your opening hours on saturday", "questions about the clinic isn't available"),
+        ("/manage_appointment", "appointments isn't available"),
+        ("I need to reschedule my appointment", "appointments isn't available"),
+        ("/report_symptoms", "Checking symptoms isn't available"),
+        ("my throat is sore and I have a fever", "Checking symptoms isn't available"),
+    ],
+)
+def test_capabilities_say_plainly_they_are_not_available_yet(stack, sender, message,
+                                                            expected) -> None:
+    assert expected in texts(say(stack, sender, message))
+
+
+def test_symptom_reply_always_carries_emergency_and_crisis_numbers(stack, sender) -> None:
+    reply = texts(say(stack, sender, "I have chest pain"))
+    assert "911" in reply
+    assert "988" in reply
+
+
+def test_gibberish_gets_low_confidence_fallback_with_menu(stack, sender) -> None:
+    reply = say(stack, sender, "qwzx plorf vuuump")
+    assert "didn't quite understand" in texts(reply)
+    assert any(m.get("buttons") for m in reply)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"not json", "valid JSON"),
+        (b"[]", "JSON object"),
+        (b'{"message": "hi"}', "'sender' is required"),
+        (b'{"sender": "abc"}', "'message' is required"),
+        (b'{"sender": "abc", "message": ""}', "'message' is required"),
+    ],
+)
+def test_malformed_requests_get_400_with_a_reason(stack, body, reason) -> None:
+    r = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", content=body,
+                   headers={"Content-Type": "application/json"}, timeout=10)
+    assert r.status_code == 400
+    assert reason in r.json()["error"]
+    assert "Traceback" not in r.text
+
+
+def test_too_long_message_is_refused_kindly(stack, sender) -> None:
+    r = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook",
+                   json={"sender": sender, "message": "a" * 5000}, timeout=10)
+    assert r.status_code == 400
+    assert "too long" in r.json()["error"]

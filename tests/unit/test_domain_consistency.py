@@ -1,0 +1,59 @@
+"""Domain, training data and action server agree with each other."""
+
+from __future__ import annotations
+
+import ast
+
+import yaml
+
+from scripts.stack import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "bot/domain.yml").read_text())
+
+
+def _yaml_docs(folder: str) -> list[dict]:
+    return [yaml.safe_load(p.read_text()) for p in sorted((ROOT / folder).rglob("*.yml"))]
+
+
+def action_names_in_code() -> set[str]:
+    names: set[str] = set()
+    for path in (ROOT / "actions").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.name == "name":
+                for ret in ast.walk(node):
+                    if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Constant):
+                        names.add(ret.value.value)
+    return names
+
+
+def test_every_custom_action_in_the_domain_is_implemented() -> None:
+    missing = set(DOMAIN.get("actions", [])) - action_names_in_code()
+    assert missing == set()
+
+
+def test_every_intent_has_enough_training_examples() -> None:
+    counts: dict[str, int] = {}
+    for doc in _yaml_docs("data/nlu"):
+        for block in doc.get("nlu", []):
+            if "intent" in block:
+                lines = [x for x in block["examples"].splitlines() if x.strip().startswith("- ")]
+                counts[block["intent"]] = counts.get(block["intent"], 0) + len(lines)
+    for intent in DOMAIN["intents"]:
+        assert counts.get(intent, 0) >= 10, f"intent {intent} has too few examples"
+
+
+def test_every_button_payload_is_a_known_intent() -> None:
+    intents = set(DOMAIN["intents"])
+    for name, variants in DOMAIN["responses"].items():
+        for variant in variants:
+            for button in variant.get("buttons", []):
+                assert button["payload"].lstrip("/") in intents, (name, button)
+
+
+def test_every_response_keeps_its_promise_not_to_pose_as_a_clinician() -> None:
+    # Anything that mentions symptoms or emergencies must point to 911.
+    for name, variants in DOMAIN["responses"].items():
+        for variant in variants:
+            text = variant["text"].lower()
+            if "symptom" in text and "unavailable" in name:
+                assert "911" in text and "988" in text, name
