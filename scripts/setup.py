@@ -5,8 +5,9 @@ Run with any Python >= 3.11 (it needs only the standard library):
 
     python3.11 scripts/setup.py venvs     # .venvs/bot (3.10, rasa) and .venvs/actions (3.11)
     python3.11 scripts/setup.py train     # retrain only when config/domain/data changed
+    python3.11 scripts/setup.py llm       # convert the shipped SmolLM2 GGUF to safetensors once
     python3.11 scripts/setup.py browser   # Debian chromium + chromedriver (tests only)
-    python3.11 scripts/setup.py all       # venvs + train
+    python3.11 scripts/setup.py all       # venvs + train + llm
 
 Each step is keyed on a hash of its inputs and skipped when nothing changed, so a second run
 takes about a second.
@@ -20,8 +21,9 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 VENVS = ROOT / ".venvs"
@@ -166,6 +168,20 @@ def ensure_model(force: bool = False) -> Path:
     return RASA_MODEL
 
 
+def ensure_llm() -> None:
+    """Convert the shipped SmolLM2 GGUF once to safetensors under models/llm (idempotent: the
+    converter keeps its own stamp). Nothing is downloaded."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1"}
+    proc = subprocess.run(
+        [str(VENVS / "actions/bin/python"), "-m", "actions.llm.convert"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        print((proc.stdout + proc.stderr)[-3000:], file=sys.stderr)
+        raise SetupError("converting the local LLM failed (see above)")
+
+
 def ensure_browser() -> None:
     """Debian chromium + chromedriver for the headless browser tests (never a browser download)."""
     if shutil.which("chromium") and shutil.which("chromedriver"):
@@ -193,12 +209,15 @@ def main(argv: list[str]) -> int:
                 ensure_venvs()
             if step in ("train", "all"):
                 ensure_model()
+            if step in ("llm", "all"):
+                ensure_llm()
             if step == "retrain":
                 ensure_model(force=True)
             if step == "browser":
                 ensure_browser()
-            if step not in ("venvs", "train", "retrain", "browser", "all"):
-                raise SetupError(f"unknown step {step!r}: use venvs, train, browser or all")
+            if step not in ("venvs", "train", "retrain", "llm", "browser", "all"):
+                raise SetupError(
+                    f"unknown step {step!r}: use venvs, train, retrain, llm, browser or all")
     except SetupError as exc:
         print(f"[setup] ERROR: {exc}", file=sys.stderr)
         return 2

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Start and stop the assistant's processes: Redis, the action server, the Rasa server, the demo page.
+"""Start and stop the assistant: Redis, the action server, the Rasa server and the demo page.
 
 Used by `make run` (``python scripts/stack.py run``), by the test suite (tests/conftest.py) and by
 the benchmark, so all three start the system the same way. Standard library only.
@@ -76,7 +76,7 @@ class Proc:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.started_at = time.monotonic()
-        self.popen = subprocess.Popen(  # noqa: PLW1509 (preexec_fn is needed for PDEATHSIG)
+        self.popen = subprocess.Popen(
             self.cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
         )
@@ -191,7 +191,7 @@ class StaticSite:
         body = f"window.TRIAGE_CHAT_DEFAULTS = {config};\n".encode()
 
         class Handler(http.server.SimpleHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (stdlib name)
+            def do_GET(self) -> None:
                 if self.path.split("?")[0] == "/config.js":
                     self.send_response(200)
                     self.send_header("Content-Type", "application/javascript")

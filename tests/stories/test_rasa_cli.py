@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -45,7 +46,7 @@ def _steps(folder: Path, key: str) -> list[list[dict]]:
 def _pairs(steps: list[dict]) -> set[tuple[str, str]]:
     """(intent, next action) pairs of a flow."""
     pairs = set()
-    for a, b in zip(steps, steps[1:], strict=False):
+    for a, b in itertools.pairwise(steps):
         if "intent" in a and "action" in b:
             pairs.add((a["intent"], b["action"]))
     return pairs

@@ -15,7 +15,9 @@ def test_present_python_is_found() -> None:
     assert setup.find_python("3.11")
 
 
-def test_training_hash_changes_only_when_training_inputs_change(tmp_path: Path, monkeypatch) -> None:
+def test_training_hash_changes_only_when_training_inputs_change(
+    tmp_path: Path, monkeypatch
+) -> None:
     for rel in setup.TRAINING_INPUTS:
         src = setup.ROOT / rel
         dst = tmp_path / rel
