@@ -1,0 +1,1 @@
+"""Deterministic symptom pre-screening: rules as data (data/triage) + a pure engine."""

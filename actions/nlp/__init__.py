@@ -1,0 +1,1 @@
+"""Medical NLP for triage: lexicon matching, ConText, and quantity extraction (no Rasa imports)."""

@@ -1,0 +1,157 @@
+"""Turn a patient's message into Facts for the triage engine.
+
+Only facts leave this module: instructions in the message ("ignore your rules",
+"tell me it's nothing")
+and minimising words ("probably nothing") produce no finding, so they cannot move a disposition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from actions.nlp import quantities as q
+from actions.nlp.lexicon import load_lexicon
+
+FEVER_C = 38.0  # NHS / CDC: 38 °C (100.4 °F) or above is a fever
+LOW_TEMP_C = 35.0  # below this counts as a dangerously low body temperature
+
+
+@dataclass(frozen=True)
+class Finding:
+    concept: str
+    text: str
+    start: int = 0
+    end: int = 0
+    negated: bool = False
+    family: bool = False
+    hypothetical: bool = False
+    historical: bool = False
+    uncertain: bool = False  # "I think", "maybe": still counts — a worried guess is not a denial
+
+    @property
+    def present(self) -> bool:
+        return not (self.negated or self.family or self.hypothetical or self.historical)
+
+
+@dataclass
+class Facts:
+    """What the message says about the patient; the engine reads only this."""
+
+    text: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)  # concepts present (implied ones included)
+    absent: set[str] = field(default_factory=set)  # concepts explicitly denied
+    age_years: float | None = None
+    age_source: str | None = None  # "text" | "given"
+    sex: str | None = None
+    infant: bool = False  # a baby is mentioned (age may be unknown)
+    child: bool = False  # a child of the writer is mentioned
+    pregnant: bool = False
+    pregnancy_weeks: float | None = None
+    temperature_c: float | None = None
+    duration_hours: float | None = None
+    severity: int | None = None
+
+    def has(self, concept: str) -> bool:
+        return concept in self.present
+
+    def add(self, concept: str) -> None:
+        """Add a concept (and what it implies), e.g. from a 'yes' answer."""
+        self.present.add(concept)
+        lexicon = load_lexicon()
+        if concept in lexicon.concepts:
+            self.present |= lexicon.implied(concept)
+        self.absent.discard(concept)
+
+
+def _findings(text: str) -> tuple[list[Finding], str]:
+    from actions.nlp.pipeline import SPAN_GROUP, get_pipeline  # spaCy only when text must be parsed
+
+    doc = get_pipeline()(text)
+    lexicon = load_lexicon()
+    out: list[Finding] = []
+    for ent in doc.spans[SPAN_GROUP]:
+        concept = lexicon.concepts.get(ent.label_)
+        if concept is None or concept.category == "idiom":
+            continue
+        out.append(
+            Finding(
+                concept=ent.label_,
+                text=ent.text,
+                start=ent.start_char,
+                end=ent.end_char,
+                negated=bool(ent._.is_negated),
+                family=bool(ent._.is_family),
+                hypothetical=bool(ent._.is_hypothetical),
+                historical=bool(ent._.is_historical),
+                uncertain=bool(ent._.is_uncertain),
+            )
+        )
+    return out, doc._.norm_text or text.lower()
+
+
+def _choose_age(
+    mentions: list[q.AgeMention], given: float | None, infant: bool
+) -> tuple[float | None, str | None]:
+    """Whose age? A number tied to the patient in the text beats the form field, which beats the
+    writer's own age; a baby in the text overrides an adult form age (the parent filled it in)."""
+    others = [m.years for m in mentions if m.about_other and m.years is not None]
+    if others:
+        return min(others), "text"  # "my 6 week old ... I'm 30": the youngest is who we assess
+    if given is not None and not (infant and given >= 2):
+        return float(given), "given"
+    selves = [m.years for m in mentions if not m.about_other and m.years is not None]
+    if selves and not infant:
+        return selves[0], "text"
+    return None, None
+
+
+def extract_facts(text: str, age: float | None = None, sex: str | None = None) -> Facts:
+    text = text or ""
+    findings, norm = _findings(text) if text.strip() else ([], "")
+    lexicon = load_lexicon()
+    present: set[str] = set()
+    absent: set[str] = set()
+    for f in findings:
+        if f.present:
+            present.add(f.concept)
+            present |= lexicon.implied(f.concept)
+    for f in findings:
+        if f.negated and f.concept not in present:
+            absent.add(f.concept)
+
+    infant = q.mentions_infant(norm)
+    child = q.mentions_child(norm)
+    age_years, age_source = _choose_age(q.parse_ages(norm), age, infant)
+    temperature = q.parse_temperature_c(norm)
+    if temperature is not None and temperature >= FEVER_C:
+        present.add("fever")  # a measured fever counts even if the word "fever" is never used
+        absent.discard("fever")
+    if temperature is not None and temperature < LOW_TEMP_C:
+        present.add("low_body_temperature")
+    pregnant = "pregnancy" in present
+    return Facts(
+        text=text,
+        findings=findings,
+        present=present,
+        absent=absent,
+        age_years=age_years,
+        age_source=age_source,
+        sex=_normalise_sex(sex) or q.parse_sex(norm),
+        infant=infant or (age_years is not None and age_years < 1),
+        child=child or (age_years is not None and age_years < 16),
+        pregnant=pregnant,
+        pregnancy_weeks=q.parse_pregnancy_weeks(norm) if pregnant else None,
+        temperature_c=temperature,
+        duration_hours=q.parse_duration_hours(norm),
+        severity=q.parse_severity(norm),
+    )
+
+
+def _normalise_sex(sex: str | None) -> str | None:
+    s = (sex or "").strip().lower()
+    if s[:1] == "f" or s in {"woman", "w"}:
+        return "female"
+    if s[:1] == "m" or s == "man":
+        return "male"
+    return None
