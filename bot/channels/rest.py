@@ -12,7 +12,6 @@ import json
 import logging
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput

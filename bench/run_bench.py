@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Load benchmark: this assistant vs. a vanilla Rasa 3.6.21 project, same data, same run.
+
+    make bench                      # 50 simulated patients, 20 client threads
+    make bench ARGS="--senders 100 --threads 30"
+
+Both Rasa servers get exactly the same conversations over the REST channel, one after the other
+on this machine (never at the same time, so they don't compete for the 2 cores). The vanilla
+project is `rasa init`'s default config (DIET + ResponseSelector + TED + UnexpecTED, in-memory
+tracker store, 1 Sanic worker) trained on our domain, NLU data, rules and stories; it shares our
+action server for the one custom action. Prints throughput, p50/p95 per turn type, RSS and time
+to ready for both, then the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.stack import ROOT, VENVS, Proc, Stack, free_port, http_get  # noqa: E402
+
+CACHE = ROOT / ".cache" / "bench"
+RESULTS = ROOT / "bench" / "results"
+
+# (turn type, message): one simulated patient's conversation.
+CONVERSATION: list[tuple[str, str]] = [
+    ("greeting", "hi"),
+    ("menu", "what can you do?"),
+    ("faq", "what are your opening hours on saturday?"),
+    ("scheduling", "I need to book an appointment"),
+    ("symptoms", "I have had a sore throat since yesterday"),
+    ("small_talk", "thanks"),
+    ("goodbye", "bye"),
+]
+
+VANILLA_CONFIG = """recipe: default.v1
+assistant_id: vanilla_bench
+language: en
+pipeline:
+policies:
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def tree_rss_mb(pid: int) -> float:
+    proc = psutil.Process(pid)
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total / 1e6
+
+
+@dataclass
+class Result:
+    name: str
+    ready_s: float
+    wall_s: float = 0.0
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: int = 0
+    rss_mb: float = 0.0
+
+    @property
+    def all_latencies(self) -> list[float]:
+        return [x for v in self.latencies.values() for x in v]
+
+    @property
+    def throughput(self) -> float:
+        return len(self.all_latencies) / self.wall_s if self.wall_s else 0.0
+
+
+def drive(rasa_url: str, name: str, senders: int, threads: int, ready_s: float,
+          pid: int) -> Result:
+    result = Result(name=name, ready_s=ready_s)
+    lock = threading.Lock()
+    run_id = hashlib.sha1(f"{name}{time.time()}".encode()).hexdigest()[:6]
+    local = threading.local()
+
+    def client() -> httpx.Client:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(timeout=120)
+        return local.client
+
+    def patient(i: int) -> None:
+        sender = f"bench-{run_id}-{i}"
+        for kind, text in CONVERSATION:
+            t0 = time.perf_counter()
+            try:
+                r = client().post(f"{rasa_url}/webhooks/rest/webhook",
+                                  json={"sender": sender, "message": text})
+                ok = r.status_code == 200 and bool(r.json())
+            except httpx.HTTPError:
+                ok = False
+            dt = (time.perf_counter() - t0) * 1000
+            with lock:
+                if ok:
+                    result.latencies.setdefault(kind, []).append(dt)
+                else:
+                    result.errors += 1
+
+    # Warm-up (not measured): first turns load lazy parts of both servers.
+    for i in range(3):
+        httpx.post(f"{rasa_url}/webhooks/rest/webhook",
+                   json={"sender": f"warmup-{run_id}-{i}", "message": "hello"}, timeout=120)
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(patient, range(senders)))
+    result.wall_s = time.perf_counter() - t0
+    result.rss_mb = tree_rss_mb(pid)
+    return result
+
+
+def vanilla_project() -> Path:
+    """`rasa init`'s default config on our domain and data; trained once, cached by hash."""
+    project = CACHE / "vanilla"
+    h = hashlib.sha256(VANILLA_CONFIG.encode())
+    for rel in ["bot/domain.yml", "data/nlu", "data/rules", "data/stories"]:
+        path = ROOT / rel
+        for f in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if f.is_file():
+                h.update(f.read_bytes())
+    key = h.hexdigest()
+    model = project / "models" / "vanilla.tar.gz"
+    stamp = project / ".stamp"
+    if model.exists() and stamp.exists() and stamp.read_text() == key:
+        return model
+    if project.exists():
+        shutil.rmtree(project)
+    (project / "data").mkdir(parents=True)
+    (project / "config.yml").write_text(VANILLA_CONFIG)
+    shutil.copy(ROOT / "bot/domain.yml", project / "domain.yml")
+    for sub in ("nlu", "rules", "stories"):
+        shutil.copytree(ROOT / "data" / sub, project / "data" / sub)
+    print("[bench] training the vanilla Rasa project (default DIET/TED config; cached after)",
+          flush=True)
+    log = project / "train.log"
+    with log.open("w") as fh:
+        subprocess.run(
+            [str(VENVS / "bot/bin/rasa"), "train", "--config", "config.yml", "--domain",
+             "domain.yml", "--data", "data", "--out", "models", "--fixed-model-name", "vanilla"],
+            cwd=project, stdout=fh, stderr=subprocess.STDOUT, check=True,
+        )
+    stamp.write_text(key)
+    return model
+
+
+def start_vanilla(model: Path, action_url: str, log_dir: Path) -> tuple[Proc, str, float]:
+    port = free_port()
+    endpoints = model.parent.parent / "endpoints.yml"
+    endpoints.write_text(f"action_endpoint:\n  url: {action_url}/webhook\n")
+    (model.parent.parent / "credentials.yml").write_text("rest:\n")
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env.pop("SANIC_WORKERS", None)
+    proc = Proc(
+        "vanilla-rasa",
+        [str(VENVS / "bot/bin/rasa"), "run", "--model", str(model), "--endpoints",
+         str(endpoints), "--credentials", str(model.parent.parent / "credentials.yml"),
+         "--port", str(port), "--interface", "127.0.0.1", "--enable-api"],
+        env, log_dir / "vanilla-rasa.log",
+    ).start()
+    url = f"http://127.0.0.1:{port}"
+    ready = proc.wait_ready(
+        lambda: http_get(f"{url}/status")[0] == 200 and b"model_file" in http_get(
+            f"{url}/status")[1], timeout=300)
+    return proc, url, ready
+
+
+def report(results: list[Result]) -> None:
+    kinds = [k for k, _ in CONVERSATION]
+    ours, vanilla = results
+    print("\n=== REST load: {} patients x {} turns ===".format(
+        len(ours.latencies.get("greeting", [])), len(CONVERSATION)))
+    header = f"{'':28}" + "".join(f"{r.name:>22}" for r in results) + f"{'ratio':>10}"
+    print(header)
+
+    def row(label: str, a: float, b: float, fmt: str, better_low: bool) -> None:
+        ratio = (b / a if better_low else a / b) if a and b else float("nan")
+        print(f"{label:28}{a:>22{fmt}}{b:>22{fmt}}{ratio:>9.1f}x")
+
+    row("throughput (msg/s)", ours.throughput, vanilla.throughput, ".1f", better_low=False)
+    row("p50 latency, all (ms)", percentile(ours.all_latencies, 50),
+        percentile(vanilla.all_latencies, 50), ".0f", better_low=True)
+    row("p95 latency, all (ms)", percentile(ours.all_latencies, 95),
+        percentile(vanilla.all_latencies, 95), ".0f", better_low=True)
+    for kind in kinds:
+        row(f"  {kind} p50 (ms)", percentile(ours.latencies.get(kind, []), 50),
+            percentile(vanilla.latencies.get(kind, []), 50), ".0f", better_low=True)
+        row(f"  {kind} p95 (ms)", percentile(ours.latencies.get(kind, []), 95),
+            percentile(vanilla.latencies.get(kind, []), 95), ".0f", better_low=True)
+    row("Rasa server RSS (MB)", ours.rss_mb, vanilla.rss_mb, ".0f", better_low=True)
+    row("time to ready (s)", ours.ready_s, vanilla.ready_s, ".1f", better_low=True)
+    print(f"{'errors':28}{ours.errors:>22}{vanilla.errors:>22}")
+    print("(ratio > 1 means this assistant is better: faster, lighter or quicker to start)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--senders", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("SANIC_WORKERS", 2)),
+                        help="Sanic workers for this assistant's Rasa server")
+    args = parser.parse_args(argv)
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log_dir = RESULTS / "logs"
+    model = vanilla_project()
+    stack = Stack(log_dir=log_dir, rasa_workers=args.workers)
+    stack.start(with_site=False)
+    results: list[Result] = []
+    try:
+        print(f"[bench] this assistant: {args.senders} patients, {args.threads} threads, "
+              f"{args.workers} Sanic workers", flush=True)
+        results.append(drive(stack.rasa_url, "this assistant", args.senders, args.threads,
+                             stack.ready_seconds["rasa"], stack.rasa.pid))
+        stack.rasa.stop()
+        print("[bench] vanilla Rasa 3.6.21 (default config)", flush=True)
+        vproc, vurl, vready = start_vanilla(model, stack.action_url, log_dir)
+        try:
+            results.append(drive(vurl, "vanilla Rasa 3.6", args.senders, args.threads, vready,
+                                 vproc.pid))
+        finally:
+            vproc.stop()
+    finally:
+        stack.stop()
+    report(results)
+    return 0 if all(r.errors == 0 for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
