@@ -18,7 +18,6 @@ import argparse
 import hashlib
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import threading
@@ -32,7 +31,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.stack import ROOT, VENVS, Proc, Stack, free_port, http_get  # noqa: E402
+from scripts.stack import ROOT, VENVS, Proc, Stack, free_port, http_get
 
 CACHE = ROOT / ".cache" / "bench"
 RESULTS = ROOT / "bench" / "results"
@@ -97,7 +96,7 @@ def drive(rasa_url: str, name: str, senders: int, threads: int, ready_s: float,
           pid: int) -> Result:
     result = Result(name=name, ready_s=ready_s)
     lock = threading.Lock()
-    run_id = hashlib.sha1(f"{name}{time.time()}".encode()).hexdigest()[:6]
+    run_id = hashlib.sha256(f"{name}{time.time()}".encode()).hexdigest()[:6]
     local = threading.local()
 
     def client() -> httpx.Client:
