@@ -7,7 +7,7 @@ BOT := .venvs/bot/bin
 # Pass extra pytest arguments with e.g.  make test ARGS="-k restart"
 ARGS ?=
 
-.PHONY: setup run test unit validate lint bench train retrain check-python
+.PHONY: setup run test unit validate lint bench train retrain check-python triage-batch triage-eval
 
 check-python:
 	@if [ -z "$(PY)" ]; then echo "ERROR: Python 3.11 is required to run the setup (and Python 3.10 for the Rasa server). Install python3.11 and python3.10, e.g. with pyenv." >&2; exit 2; fi
@@ -44,3 +44,13 @@ lint: setup
 ## Load test against this assistant and a vanilla Rasa 3.6 project on the same data.
 bench: setup
 	@$(ACT) bench/run_bench.py $(ARGS)
+
+## Pre-screen a CSV (case_id,age,sex,message) with the chat's own pipeline (rules + guarded LLM).
+triage-batch: setup
+	@if [ -z "$(IN)" ] || [ -z "$(OUT)" ]; then echo "usage: make triage-batch IN=cases.csv OUT=results.csv" >&2; exit 2; fi
+	@$(ACT) -m actions.triage_batch "$(IN)" "$(OUT)"
+
+## Metrics on the development set: rules floor (fast); LLM=1 runs the full pipeline incl. the LLM.
+triage-eval: setup
+	@if [ -n "$(LLM)" ]; then $(ACT) -m actions.triage_batch --evaluate tests/triage_eval/dev_cases.csv; \
+	 else $(ACT) -m actions.core.triage.evaluate tests/triage_eval/dev_cases.csv $(ARGS); fi

@@ -27,3 +27,11 @@ GREETING_RETURNING = (
 def greeting(returning: bool) -> str:
     """The welcome text; both variants keep the notice and the emergency line."""
     return GREETING_RETURNING if returning else GREETING_FIRST
+
+DIDNT_UNDERSTAND = (
+    "Sorry, I didn't quite understand that. Could you say it another way, or choose one of these?"
+)
+OUT_OF_SCOPE = (
+    "Sorry, I can't help with that. I can answer questions about the clinic, help with "
+    "appointments, or check symptoms."
+)

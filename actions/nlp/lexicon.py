@@ -22,16 +22,17 @@ CATEGORIES = {"symptom", "crisis", "context", "modifier", "idiom"}
 # "<part> hurts" family of phrasings, shared by every body part so that coverage is uniform.
 _PAIN_WORDS = (
     r"(?:pain|pains|ache|aches|aching|achy|hurts?|hurting|soreness|sore|discomfort|cramps?|cramping|"
-    r"throbbing|stabbing pain|sharp pain|burning pain|killing me|is killing me)"
+    r"throbbing|stabbing pain|sharp pain|burning pain|killing me|is killing me|murdering me)"
 )
 _BODY_PART_TEMPLATES = (
     r"{part} " + _PAIN_WORDS,
     r"(?:pain|pains|ache|aching|hurts?|hurting|soreness|discomfort|cramps?|cramping|"
     r"tenderness|agony) "
-    r"(?:in|on|at|around|behind|under|across) (?:the (?:\w+ ){1,2}of )?{POSS} {SIDE}{part}",
+    r"(?:in|on|at|around|behind|under|across) (?:the (?:\w+ ){1,2}of )?(?:{POSS} )?{SIDE}{part}",
     r"(?:sore|painful|aching|achy|hurting|tender|throbbing|swollen) {SIDE}{part}",
     r"{POSS} {SIDE}{part} {BE}{INT}"
-    r"(?:sore|hurting|painful|aching|killing me|hurts?|throbbing|tender|agony|swollen|bruised)",
+    r"(?:sore|hurting|painful|aching|killing me|murdering me|hurts?|throbbing|tender|agony|"
+    r"swollen|bruised)",
     r"{part}ache",
 )
 

@@ -145,16 +145,28 @@ class LexiconMatcher:
         # A span inside a longer one is dropped ("worst headache of my life" absorbs "headache"; the
         # idiom "is killing me" absorbs any crisis reading), but partly overlapping spans of
         # different concepts are both kept ("drain cleaner splashed on" + "... into my eye").
-        kept = _drop_contained(_dedupe(spans))
+        crisis = {c.id for c in self.lexicon.concepts.values() if c.category == "crisis"}
+        idioms = {c.id for c in self.lexicon.concepts.values() if c.category == "idiom"}
+        kept = _drop_contained(_dedupe(spans), protected=crisis, absorbers=crisis | idioms)
         doc.spans[SPAN_GROUP] = kept
         doc.ents = filter_spans(kept)
         return doc
 
 
-def _drop_contained(spans: list[Span]) -> list[Span]:
+def _drop_contained(
+    spans: list[Span],
+    protected: set[str] | frozenset[str] = frozenset(),
+    absorbers: set[str] | frozenset[str] = frozenset(),
+) -> list[Span]:
+    """Drop spans inside longer ones. A `protected` (crisis) span survives inside a longer symptom
+    span ("cut my wrist too deep" inside "... and it won't stop bleeding"): only an `absorbers` span
+    (an idiom or another crisis phrase) may swallow it."""
     kept: list[Span] = []
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
-        if not any(k.start <= span.start and span.end <= k.end for k in kept):
+        inside = [k for k in kept if k.start <= span.start and span.end <= k.end]
+        if not inside or (
+            span.label_ in protected and not any(k.label_ in absorbers for k in inside)
+        ):
             kept.append(span)
     return sorted(kept, key=lambda s: (s.start, s.end))
 

@@ -39,19 +39,11 @@ def test_small_talk_and_menu(stack, sender, message, expected) -> None:
         ("what are your opening hours on saturday", "questions about the clinic isn't available"),
         ("/manage_appointment", "appointments isn't available"),
         ("I need to reschedule my appointment", "appointments isn't available"),
-        ("/report_symptoms", "Checking symptoms isn't available"),
-        ("my throat is sore and I have a fever", "Checking symptoms isn't available"),
     ],
 )
 def test_capabilities_say_plainly_they_are_not_available_yet(stack, sender, message,
                                                             expected) -> None:
     assert expected in texts(say(stack, sender, message))
-
-
-def test_symptom_reply_always_carries_emergency_and_crisis_numbers(stack, sender) -> None:
-    reply = texts(say(stack, sender, "I have chest pain"))
-    assert "911" in reply
-    assert "988" in reply
 
 
 def test_gibberish_gets_low_confidence_fallback_with_menu(stack, sender) -> None:

@@ -56,3 +56,22 @@ def test_uncertain_mentions_still_count(facts_of):
 
 def test_my_son_is_not_family_history(facts_of):
     assert "fever" in facts_of("my son has a fever").present
+
+
+def test_crisis_phrase_survives_inside_a_longer_symptom_span(facts_of):
+    # "cut my wrist too deep" sits inside "cut ... and it won't stop bleeding": both must count.
+    facts = facts_of("cut my wrist too deep and it won't stop bleeding")
+    assert "self_harm" in facts.present
+    assert "severe_bleeding" in facts.present
+
+
+def test_sentence_initial_not_negates(facts_of):
+    facts = facts_of("Not suicidal. Not dizzy either, just tired")
+    assert "suicidal_ideation" not in facts.present
+    assert "dizziness" not in facts.present
+
+
+def test_not_inside_a_symptom_phrase_does_not_negate_it(facts_of):
+    facts = facts_of("he's not breathing and not making sense")
+    assert "unresponsive" in facts.present
+    assert "confusion" in facts.present

@@ -1,0 +1,75 @@
+"""Fallback and out-of-scope replies that first screen the words for red flags and crisis.
+
+Why: a patient in danger may not phrase it as a symptom report ("i just want it all to end",
+"my dad collapsed"), and NLU might file it as out of scope or low confidence. Every such message
+is run through the deterministic rules; an emergency or crisis gets the 911 / 988 reply and an
+audit record instead of "I didn't understand".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import audit_store, triage_service
+from actions.core.menu import DIDNT_UNDERSTAND, MENU_BUTTONS, OUT_OF_SCOPE
+from actions.core.privacy import conversation_hash, conversation_log_fields
+from actions.core.triage.audit import build_record
+from actions.core.triage.messages import compose
+
+log = logging.getLogger(__name__)
+
+
+async def screen_and_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """True if the message was an emergency or crisis and has been answered."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not text or text.startswith("/"):
+        return False
+    assessment = triage_service.rule_screen(text)
+    if not (assessment.crisis or assessment.disposition == "emergency"):
+        return False
+    message = compose(assessment.disposition, assessment.crisis, assessment.reasons, None, None,
+                      assessment.return_precautions)
+    for line in message.all:
+        dispatcher.utter_message(text=line)
+    record = build_record(conversation_hash(tracker.sender_id), assessment, None)
+    try:
+        await audit_store.append(record)
+    except Exception as exc:
+        log.error("audit write failed", extra=conversation_log_fields(
+            tracker.sender_id, error=type(exc).__name__))
+    log.info("safety net fired", extra=conversation_log_fields(
+        tracker.sender_id, disposition=assessment.disposition, crisis=assessment.crisis))
+    return True
+
+
+class ActionSafeFallback(Action):
+    """Low NLU confidence or an unexpected turn."""
+
+    def name(self) -> str:
+        return "action_safe_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        if (tracker.active_loop or {}).get("name"):
+            # Mid-form (e.g. "3" or "idk" as an answer): the form takes the text as the answer
+            # and carries on right after this action, so stay silent.
+            return []
+        if not await screen_and_reply(dispatcher, tracker):
+            dispatcher.utter_message(text=DIDNT_UNDERSTAND, buttons=MENU_BUTTONS)
+        return []
+
+
+class ActionSafeOutOfScope(Action):
+    def name(self) -> str:
+        return "action_safe_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        if not await screen_and_reply(dispatcher, tracker):
+            dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=MENU_BUTTONS)
+        return []

@@ -1,0 +1,150 @@
+"""Symptom interview form: thin Rasa adapter over actions.core.triage.interview.
+
+Slots hold the interview state; ``required_slots`` asks the pure state machine whether another
+question is needed. One generic answer slot (``triage_answer``) is reused for every question:
+it is cleared after each answer, so the form keeps asking until the state machine says done —
+at once when a red flag fires.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import triage_service
+from actions.core.privacy import conversation_log_fields
+from actions.core.triage import interview
+from actions.triage_slots import (
+    ANSWER,
+    ANSWERS,
+    ASKED,
+    COMPLAINT,
+    QUESTION,
+    STOPPED,
+    state_from_tracker,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_COMPLAINT_CHARS = 1000
+YES_NO_BUTTONS = [
+    {"title": "Yes", "payload": "yes"},
+    {"title": "No", "payload": "no"},
+    {"title": "I don't know", "payload": "I don't know"},
+]
+DONT_KNOW_BUTTON = [{"title": "I don't know", "payload": "I don't know"}]
+
+
+def _latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+class ValidateTriageForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_triage_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if not tracker.get_slot(COMPLAINT) or tracker.get_slot(STOPPED):
+            return [COMPLAINT]
+        step = interview.next_question(state_from_tracker(tracker))
+        return [COMPLAINT] if step.done else [COMPLAINT, ANSWER]
+
+    async def extract_triage_complaint(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot(COMPLAINT):
+            return {}
+        text = _latest_text(tracker)
+        requested = tracker.get_slot("requested_slot") == COMPLAINT
+        # The message that started the check often already describes the problem.
+        if not text or text.startswith("/"):
+            return {}
+        if requested:
+            return {COMPLAINT: text}
+        # The message that started the check often already describes the problem ("my ankle is
+        # swollen"); "check my symptoms" does not, so then we ask for the complaint.
+        opening = (tracker.latest_message.get("intent") or {}).get("name") == "report_symptoms"
+        if opening and triage_service.rule_screen(text).facts.present:
+            return {COMPLAINT: text}
+        return {}
+
+    async def validate_triage_complaint(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if interview.is_stop(text):
+            return {COMPLAINT: "stopped", STOPPED: True}
+        if not text:
+            dispatcher.utter_message(text="Please tell me about the symptoms in a few words.")
+            return {COMPLAINT: None}
+        return {COMPLAINT: text[:MAX_COMPLAINT_CHARS]}
+
+    async def extract_triage_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != ANSWER:
+            return {}
+        return {ANSWER: _latest_text(tracker)}
+
+    async def validate_triage_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if interview.is_stop(text):
+            return {ANSWER: "stopped", STOPPED: True}
+        question_id = tracker.get_slot(QUESTION)
+        state = state_from_tracker(tracker)
+        if question_id:
+            interview.record_answer(state, question_id, text)
+        return {
+            ANSWER: None,  # cleared: the form asks the next question, if any
+            ANSWERS: state.answers,
+            "triage_age": state.age_years,
+        }
+
+
+ASK_COMPLAINT = (
+    "I can check your symptoms and suggest where to get care. I'm not a clinician. If you think "
+    "this is an emergency, call 911 now. In a few words, what's the main problem?"
+)
+
+
+class ActionAskTriageComplaint(Action):
+    def name(self) -> str:
+        return "action_ask_triage_complaint"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=ASK_COMPLAINT)
+        return []
+
+
+class ActionAskTriageAnswer(Action):
+    """Asks whatever the interview state machine wants to know next."""
+
+    def name(self) -> str:
+        return "action_ask_triage_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        state = state_from_tracker(tracker)
+        step = interview.next_question(state)
+        if step.done:
+            return []
+        builtin = step.question_id.startswith("q_")
+        dispatcher.utter_message(text=step.text,
+                                 buttons=DONT_KNOW_BUTTON if builtin else YES_NO_BUTTONS)
+        log.info("triage question", extra=conversation_log_fields(
+            tracker.sender_id, question=step.question_id, n=len(state.asked) + 1))
+        return [SlotSet(QUESTION, step.question_id),
+                SlotSet(ASKED, [*state.asked, step.question_id])]
