@@ -44,22 +44,17 @@ def llm_backend() -> LLMBackend | None:
     return _backend
 
 
-def warm_up_in_background() -> threading.Thread:
-    """Load the spaCy pipeline and the LLM at start-up without blocking the server."""
-
-    def _warm() -> None:
-        try:
-            assess("warm up: I have a mild cough")
-            backend = llm_backend()
-            if backend is not None and hasattr(backend, "warmup"):
-                backend.warmup()
-            log.info("triage pipeline warm", extra={"llm": getattr(backend, "model_id", None)})
-        except Exception as exc:  # warm-up failure must never take the server down
-            log.error("triage warm-up failed", extra={"error": type(exc).__name__})
-
-    thread = threading.Thread(target=_warm, name="triage-warmup", daemon=True)
-    thread.start()
-    return thread
+def warm_up() -> None:
+    """Load the spaCy pipeline and the LLM once, at action-server start (before /health says
+    ok), so the first patients never wait for a model to load."""
+    try:
+        assess("warm up: I have a mild cough")
+        backend = llm_backend()
+        if backend is not None and hasattr(backend, "warmup"):
+            backend.warmup()
+        log.info("triage pipeline warm", extra={"llm": getattr(backend, "model_id", None)})
+    except Exception as exc:  # a warm-up failure must never take the server down
+        log.error("triage warm-up failed", extra={"error": type(exc).__name__})
 
 
 @dataclass

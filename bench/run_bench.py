@@ -42,7 +42,8 @@ CONVERSATION: list[tuple[str, str]] = [
     ("menu", "what can you do?"),
     ("faq", "what are your opening hours on saturday?"),
     ("scheduling", "I need to book an appointment"),
-    ("symptoms", "I have had a sore throat since yesterday"),
+    # A red flag in the first symptom message: the 911 reply must not wait for the LLM.
+    ("red_flag_emergency", "crushing chest pain going down my left arm and I'm sweating"),
     ("small_talk", "thanks"),
     ("goodbye", "bye"),
 ]
@@ -85,7 +86,7 @@ class Result:
 
     @property
     def all_latencies(self) -> list[float]:
-        return [x for v in self.latencies.values() for x in v]
+        return [x for k, v in self.latencies.items() if k != "llm_prescreen" for x in v]
 
     @property
     def throughput(self) -> float:
@@ -131,6 +132,39 @@ def drive(rasa_url: str, name: str, senders: int, threads: int, ready_s: float,
     result.wall_s = time.perf_counter() - t0
     result.rss_mb = tree_rss_mb(pid)
     return result
+
+
+# Pre-screens that end in the LLM step (no red flag): the last turn runs the local model.
+LLM_COMPLAINTS = [
+    "I've had a sore throat and a blocked nose for two days",
+    "my lower back hurts after lifting boxes yesterday",
+    "I have a rash on my arm that itches",
+    "my ears feel blocked since my cold",
+    "I twisted my ankle playing football, it's a bit swollen",
+    "I've had heartburn after dinner most nights this week",
+]
+
+
+def llm_turns(rasa_url: str, rounds: int) -> list[float]:
+    """Latency (ms) of the pre-screening turn that runs the LLM, one patient at a time (the
+    local model serves one generation at a time; this is the latency a patient sees)."""
+    out: list[float] = []
+    with httpx.Client(timeout=120) as client:
+        for i in range(rounds):
+            sender = f"bench-llm-{time.time_ns()}-{i}"
+            text = LLM_COMPLAINTS[i % len(LLM_COMPLAINTS)]
+            for _ in range(10):
+                t0 = time.perf_counter()
+                reply = client.post(f"{rasa_url}/webhooks/rest/webhook",
+                                    json={"sender": sender, "message": text}).json()
+                dt = (time.perf_counter() - t0) * 1000
+                asks = any(b.get("title") == "I don't know" for m in reply
+                           for b in m.get("buttons", []))
+                if not asks:
+                    out.append(dt)
+                    break
+                text = "I don't know"
+    return out
 
 
 def vanilla_project() -> Path:
@@ -213,6 +247,11 @@ def report(results: list[Result]) -> None:
     row("Rasa server RSS (MB)", ours.rss_mb, vanilla.rss_mb, ".0f", better_low=True)
     row("time to ready (s)", ours.ready_s, vanilla.ready_s, ".1f", better_low=True)
     print(f"{'errors':28}{ours.errors:>22}{vanilla.errors:>22}")
+    if ours.latencies.get("llm_prescreen"):
+        llm = ours.latencies["llm_prescreen"]
+        print(f"\nLLM pre-screening turn (this assistant, one patient at a time, n={len(llm)}): "
+              f"p50 {percentile(llm, 50):.0f} ms, p95 {percentile(llm, 95):.0f} ms "
+              f"(target p95 < 4000 ms)")
     print("(ratio > 1 means this assistant is better: faster, lighter or quicker to start)")
 
 
@@ -221,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--senders", type=int, default=50)
     parser.add_argument("--threads", type=int, default=20)
+    parser.add_argument("--llm-rounds", type=int, default=12)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("SANIC_WORKERS", 2)),
                         help="Sanic workers for this assistant's Rasa server")
     args = parser.parse_args(argv)
@@ -236,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.workers} Sanic workers", flush=True)
         results.append(drive(stack.rasa_url, "this assistant", args.senders, args.threads,
                              stack.ready_seconds["rasa"], stack.rasa.pid))
+        print(f"[bench] LLM pre-screening turns ({args.llm_rounds}, sequential)", flush=True)
+        results[0].latencies["llm_prescreen"] = llm_turns(stack.rasa_url, args.llm_rounds)
         stack.rasa.stop()
         print("[bench] vanilla Rasa 3.6.21 (default config)", flush=True)
         vproc, vurl, vready = start_vanilla(model, stack.action_url, log_dir)

@@ -295,11 +295,12 @@ class Stack:
 
     def start_actions(self) -> None:
         self.action_port = self.action_port or free_port()
+        env = {**self.base_env(), "ACTION_SERVER_WARMUP": "1"}
         self.actions = Proc(
             "action-server",
             [str(VENVS / "actions/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
              "--port", str(self.action_port)],
-            self.base_env(), self.log_dir / "actions.log",
+            env, self.log_dir / "actions.log",
         ).start()
         self.ready_seconds["actions"] = self.actions.wait_ready(
             lambda: http_get(f"{self.action_url}/health")[0] == 200, timeout=300)
