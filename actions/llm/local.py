@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
+from actions.core.guardrails.schema import scan_json_object
 from actions.llm.base import LLMBackend, LLMError, LLMTimeout, LLMUnavailable, split_prefill
 
 log = logging.getLogger(__name__)
@@ -30,24 +31,7 @@ _GRACE_S = 0.5  # time we give the worker to notice the deadline before giving u
 
 def _json_closed(text: str) -> bool:
     """True once ``text`` (starting with '{') holds one balanced JSON object."""
-    depth, in_str, esc = 0, False, False
-    for ch in text:
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return True
-    return False
+    return text.startswith("{") and scan_json_object(text, 0)[0] is not None
 
 
 class LocalTransformersBackend(LLMBackend):

@@ -73,7 +73,7 @@ class TriageOutput:
 
 
 # -- extraction -------------------------------------------------------------------------
-def _scan_object(text: str, start: int) -> tuple[int | None, int | None]:
+def scan_json_object(text: str, start: int) -> tuple[int | None, int | None]:
     """From ``text[start] == '{'`` return (end index of the balanced object or None,
     index just after the last complete top-level pair or None)."""
     depth, in_str, esc = 0, False, False
@@ -112,7 +112,7 @@ def extract_json_object(text: str) -> tuple[dict, tuple[str, ...]]:
     start = text.index("{")
     if text[:start].strip():
         notes.append("leading_text")
-    end, last_pair_end = _scan_object(text, start)
+    end, last_pair_end = scan_json_object(text, start)
     if end is not None:
         candidate = text[start : end + 1]
         if text[end + 1 :].strip().strip("`").strip():
