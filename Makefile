@@ -28,7 +28,7 @@ run: setup
 ## The whole suite: unit, channel, e2e over HTTP, browser, Rasa validate + test stories, lint.
 test: setup
 	@$(PY) scripts/setup.py browser
-	@$(ACT) -m pytest $(ARGS)
+	@REQUIRE_LOCAL_LLM=1 $(ACT) -m pytest $(ARGS)
 
 ## Quick: only tests that need no running servers.
 unit: setup

@@ -30,7 +30,7 @@ def local_backend(converted_model_dir):
 def test_real_model_end_to_end_through_the_guards(local_backend):
     prompt = load_prompt("triage_v1")
     text = "I have had a fever and a stiff neck since this morning"
-    r = explain_and_guard(text, "urgent", False, local_backend, prompt, timeout_s=30)
+    r = explain_and_guard(text, "urgent", False, local_backend, prompt, timeout_s=120)
     assert isinstance(r, GuardedResult)
     assert r.disposition in DISPOSITIONS and rank(r.disposition) >= rank("urgent")
     assert r.patient_text.endswith(DISCLAIMER)
@@ -46,7 +46,7 @@ def test_real_model_answers_the_prefilled_json_shape(local_backend):
     raw = local_backend.complete(
         prompt.render("my ankle is swollen after a fall"),
         max_tokens=prompt.max_tokens,
-        timeout_s=30,
+        timeout_s=120,
     )
     # greedy decoding starts right inside the facts list the prefill opened
     assert raw and not raw.startswith("{")
@@ -59,4 +59,4 @@ def test_real_model_timeout_stops_generation(local_backend):
         local_backend.complete(prompt.render("my head hurts"), max_tokens=200, timeout_s=0.2)
     assert time.monotonic() - t0 < 2.0
     # the worker is free again right after: a normal call still works
-    assert local_backend.complete(prompt.render("my head hurts"), max_tokens=4, timeout_s=30)
+    assert local_backend.complete(prompt.render("my head hurts"), max_tokens=4, timeout_s=120)
