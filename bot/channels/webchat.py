@@ -37,6 +37,20 @@ def _conv_hash(conversation_id: str) -> str:
     return hashlib.sha256(conversation_id.encode()).hexdigest()[:16]
 
 
+class WebChatOutput(SocketIOOutput):
+    """Rasa's SocketIOOutput, except that a custom payload reaches the widget.
+
+    Rasa 3.6 emits custom JSON as keyword arguments (``sio.emit(evt, **payload)``), which raises
+    for any payload key other than emit's own (e.g. ``{"banner": "emergency"}``); the widget reads
+    it as ``{"custom": {...}}`` (e.g. to show the emergency banner).
+    """
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
 def allowed_origins_from_env() -> list[str] | str | None:
     raw = os.environ.get("WEBCHAT_ALLOWED_ORIGINS", "").strip()
     if not raw:
@@ -73,7 +87,7 @@ class WebChatInput(InputChannel):
         self.sio: AsyncServer | None = None
 
     def get_output_channel(self) -> OutputChannel | None:
-        return SocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
+        return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins_from_env())
@@ -126,7 +140,7 @@ class WebChatInput(InputChannel):
                     "characters). Could you send a shorter version?",
                 )
                 return
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = WebChatOutput(sio, self.bot_message_evt)
             await on_new_message(
                 UserMessage(text, output, conversation_id, input_channel=self.name())
             )
