@@ -28,9 +28,10 @@
  * WEBCHAT_ALLOWED_ORIGINS. See embed-example.html.
  *
  * Behaviour:
- * - Session: the signed session id from the server is kept in localStorage (per page origin and
- *   serverUrl), so a reload continues the same conversation; the transcript (last 200 messages)
- *   is kept alongside it and replayed.
+ * - Session: the signed session id from the server is kept in sessionStorage (per tab, page
+ *   origin and serverUrl), so a reload continues the same conversation; the transcript (last 200
+ *   messages) is kept alongside it and replayed. sessionStorage, not localStorage: the transcript
+ *   is health information, and closing the tab must clear it on a shared or library computer.
  * - Accessibility: a labelled region; the transcript is role=log (polite live region); every
  *   control is a native button/input reachable with Tab; focus is always visible (two-tone ring);
  *   colours meet WCAG AA for any primaryColor; fits a 320 px wide screen without horizontal
@@ -93,10 +94,10 @@
 
   var STORE = "triageChat:" + cfg.serverUrl;
   function load() {
-    try { return JSON.parse(localStorage.getItem(STORE)) || {}; } catch (e) { return {}; }
+    try { return JSON.parse(sessionStorage.getItem(STORE)) || {}; } catch (e) { return {}; }
   }
   function save() {
-    try { localStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* private mode */ }
+    try { sessionStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* private mode */ }
   }
   var state = load();
   state.history = Array.isArray(state.history) ? state.history : [];

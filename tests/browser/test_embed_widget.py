@@ -46,7 +46,7 @@ class Clinic:
 
 def session_token(browser, clinic: Clinic) -> str:
     return browser.execute_script(
-        "return JSON.parse(localStorage.getItem('triageChat:' + arguments[0])).sessionId;",
+        "return JSON.parse(sessionStorage.getItem('triageChat:' + arguments[0])).sessionId;",
         clinic.rasa_url)
 
 

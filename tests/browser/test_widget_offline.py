@@ -170,8 +170,10 @@ def test_single_script_tag_with_data_attributes(browser) -> None:
         root = browser.find_element(By.CSS_SELECTOR, ".tc-root")
         assert root.get_attribute("lang") == "es"
         assert root.get_attribute("aria-labelledby") == "tc-title"
-        stored = browser.execute_script("return Object.keys(localStorage);")
+        stored = browser.execute_script("return Object.keys(sessionStorage);")
         assert stored == ["triageChat:http://127.0.0.1:9"]
+        # Health information never outlives the tab (shared computers).
+        assert browser.execute_script("return Object.keys(localStorage);") == []
         head = browser.find_element(By.CSS_SELECTOR, ".tc-head")
         assert head.value_of_css_property("background-color") == "rgba(255, 215, 0, 1)"
 
