@@ -48,6 +48,9 @@ CONVERSATION: list[tuple[str, str]] = [
     ("goodbye", "bye"),
 ]
 
+# Measured apart from the REST load (printed on their own lines).
+SEPARATE = {"llm_prescreen", "sms_ack"}
+
 VANILLA_CONFIG = """recipe: default.v1
 assistant_id: vanilla_bench
 language: en
@@ -86,7 +89,7 @@ class Result:
 
     @property
     def all_latencies(self) -> list[float]:
-        return [x for k, v in self.latencies.items() if k != "llm_prescreen" for x in v]
+        return [x for k, v in self.latencies.items() if k not in SEPARATE for x in v]
 
     @property
     def throughput(self) -> float:
@@ -165,6 +168,29 @@ def llm_turns(rasa_url: str, rounds: int) -> list[float]:
                     break
                 text = "I don't know"
     return out
+
+
+def sms_acks(stack: Stack, count: int, threads: int) -> list[float]:
+    """Ack latency (ms) of signed Twilio SMS webhooks while their turns (incl. symptom checks)
+    run in the background: Twilio needs the HTTP answer fast, the reply goes out later."""
+    from twilio.request_validator import RequestValidator
+
+    url = f"{stack.rasa_url}/webhooks/twilio_sms/webhook"
+    validator = RequestValidator(stack.twilio_auth_token)
+    to = stack.base_env()["TWILIO_SMS_FROM"]
+
+    def one(i: int) -> float:
+        params = {"MessageSid": f"SM{time.time_ns():x}{i:04d}", "AccountSid":
+                  stack.twilio_account_sid, "From": f"+1555{9_000_000 + i:07d}", "To": to,
+                  "Body": LLM_COMPLAINTS[i % len(LLM_COMPLAINTS)], "NumMedia": "0"}
+        headers = {"X-Twilio-Signature": validator.compute_signature(url, params)}
+        t0 = time.perf_counter()
+        r = httpx.post(url, data=params, headers=headers, timeout=30)
+        dt = (time.perf_counter() - t0) * 1000
+        return dt if r.status_code == 200 else float("nan")
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(one, range(count)))
 
 
 def vanilla_project() -> Path:
@@ -247,6 +273,11 @@ def report(results: list[Result]) -> None:
     row("Rasa server RSS (MB)", ours.rss_mb, vanilla.rss_mb, ".0f", better_low=True)
     row("time to ready (s)", ours.ready_s, vanilla.ready_s, ".1f", better_low=True)
     print(f"{'errors':28}{ours.errors:>22}{vanilla.errors:>22}")
+    if ours.latencies.get("sms_ack"):
+        acks = [x for x in ours.latencies["sms_ack"] if x == x]  # drop failures (NaN)
+        print(f"\nSMS webhook ack (signed Twilio webhooks, turns running in the background, "
+              f"n={len(acks)}/{len(ours.latencies['sms_ack'])}): p50 {percentile(acks, 50):.0f} "
+              f"ms, p95 {percentile(acks, 95):.0f} ms (target < 200 ms)")
     if ours.latencies.get("llm_prescreen"):
         llm = ours.latencies["llm_prescreen"]
         print(f"\nLLM pre-screening turn (this assistant, one patient at a time, n={len(llm)}): "
@@ -261,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--senders", type=int, default=50)
     parser.add_argument("--threads", type=int, default=20)
     parser.add_argument("--llm-rounds", type=int, default=12)
+    parser.add_argument("--sms", type=int, default=60, help="signed SMS webhooks for the ack test")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("SANIC_WORKERS", 2)),
                         help="Sanic workers for this assistant's Rasa server")
     args = parser.parse_args(argv)
@@ -276,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.workers} Sanic workers", flush=True)
         results.append(drive(stack.rasa_url, "this assistant", args.senders, args.threads,
                              stack.ready_seconds["rasa"], stack.rasa.pid))
+        print(f"[bench] SMS webhook acks ({args.sms}, {min(args.threads, 10)} threads)",
+              flush=True)
+        results[0].latencies["sms_ack"] = sms_acks(stack, args.sms, min(args.threads, 10))
         print(f"[bench] LLM pre-screening turns ({args.llm_rounds}, sequential)", flush=True)
         results[0].latencies["llm_prescreen"] = llm_turns(stack.rasa_url, args.llm_rounds)
         stack.rasa.stop()

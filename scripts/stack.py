@@ -11,12 +11,16 @@ parent, so Ctrl-C — or a crash of this script — never leaves servers behind.
 from __future__ import annotations
 
 import argparse
+import base64
+import collections
 import contextlib
 import ctypes
+import email.utils
 import functools
 import http.server
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -218,6 +222,124 @@ class StaticSite:
         self.server.server_close()
 
 
+class TwilioRecorder:
+    """A loopback stand-in for Twilio's Messages API: POST /2010-04-01/Accounts/<sid>/Messages.json.
+
+    The Rasa server's real twilio Client is pointed here (TWILIO_API_BASE_URL) whenever no real
+    Twilio credentials are set, and always under pytest: `make run` gets a harmless sink and the
+    tests can assert exactly what would have been sent. It checks the Basic auth like Twilio,
+    answers 201 with a message resource (a fresh ``SM...`` sid), keeps the last ``keep`` requests
+    in memory (GET / lists them) and can answer the next few requests with an error
+    (``fail_next``) to exercise the sender's retries. It logs nothing.
+    """
+
+    PATH = re.compile(r"^/2010-04-01/Accounts/([^/]+)/Messages\.json$")
+
+    def __init__(self, port: int, account_sid: str, auth_token: str, keep: int = 1000) -> None:
+        self.port = port
+        self.account_sid = account_sid
+        self._auth = "Basic " + base64.b64encode(f"{account_sid}:{auth_token}".encode()).decode()
+        self._records: collections.deque[dict[str, str | float]] = collections.deque(maxlen=keep)
+        self._failures: list[int] = []
+        self._cond = threading.Condition()
+        recorder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _json(self, status: int, payload: object) -> None:
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                self._json(200, recorder.messages())
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                match = recorder.PATH.match(self.path.split("?")[0])
+                if not match:
+                    self._json(404, {"code": 20404, "message": "not found", "status": 404})
+                    return
+                if (self.headers.get("Authorization") != recorder._auth
+                        or match.group(1) != recorder.account_sid):
+                    self._json(401, {"code": 20003, "message": "Authenticate", "status": 401})
+                    return
+                self._json(*recorder._record(match.group(1), raw.decode()))
+
+            def log_message(self, *args: object) -> None:  # bodies and numbers stay out of logs
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _record(self, account: str, form: str) -> tuple[int, dict[str, object]]:
+        fields = {k: v[0] for k, v in urllib.parse.parse_qs(form, keep_blank_values=True).items()}
+        with self._cond:
+            if self._failures:
+                status = self._failures.pop(0)
+                return status, {"code": 20000 + status, "message": "simulated", "status": status}
+            sid = "SM" + secrets.token_hex(16)
+            self._records.append({**fields, "sid": sid, "at": time.monotonic()})
+            self._cond.notify_all()
+        now = email.utils.formatdate(usegmt=True)
+        return 201, {
+            "sid": sid, "account_sid": account, "to": fields.get("To"), "from": fields.get("From"),
+            "body": fields.get("Body"), "status": "queued", "direction": "outbound-api",
+            "num_segments": "1", "num_media": "0", "date_created": now, "date_updated": now,
+            "api_version": "2010-04-01",
+            "uri": f"/2010-04-01/Accounts/{account}/Messages/{sid}.json",
+        }
+
+    def messages(self, to: str | None = None) -> list[dict[str, str | float]]:
+        """Recorded requests (form fields To, From, Body, ContentSid, ... plus sid and at)."""
+        with self._cond:
+            return [dict(r) for r in self._records if to is None or r.get("To") == to]
+
+    def wait_for(self, to: str, count: int = 1, timeout: float = 30.0) -> list[dict]:
+        """Block until ``count`` messages to ``to`` were recorded; return them (maybe fewer)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(found := [dict(r) for r in self._records if r.get("To") == to]) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+        return found
+
+    def fail_next(self, count: int, status: int = 503) -> None:
+        with self._cond:
+            self._failures.extend([status] * count)
+
+    def start(self) -> TwilioRecorder:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _use_twilio_sink() -> bool:
+    """Real Twilio only when credentials are set, and never from a test run."""
+    real = os.environ.get("TWILIO_ACCOUNT_SID") and os.environ.get("TWILIO_AUTH_TOKEN")
+    return "pytest" in sys.modules or not real
+
+
+# Harmless defaults for the sink (Twilio's documented test sender numbers, a dummy template).
+TWILIO_SINK_DEFAULTS = {
+    "TWILIO_SMS_FROM": "+15005550006",
+    "TWILIO_WHATSAPP_FROM": "whatsapp:+14155238886",
+    "WHATSAPP_TEMPLATE_SID": "HX" + "0" * 32,
+    "CLINIC_SUPPORT_CONTACT": "call the clinic's front desk during opening hours",
+}
+
+
 @dataclass
 class Stack:
     """The running system. Ports are free ones unless given; logs go under ``log_dir``."""
@@ -236,6 +358,10 @@ class Stack:
     site: StaticSite | None = None
     redis_settings: RedisSettings | None = None
     auth_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    twilio_sink: bool = field(default_factory=_use_twilio_sink)
+    twilio_recorder: TwilioRecorder | None = None
+    twilio_account_sid: str = field(default_factory=lambda: "AC" + secrets.token_hex(16))
+    twilio_auth_token: str = field(default_factory=lambda: secrets.token_hex(16))
     ready_seconds: dict[str, float] = field(default_factory=dict)
 
     # ---- URLs -------------------------------------------------------------------------------
@@ -266,6 +392,15 @@ class Stack:
         # The demo page's own origin may connect to the web chat unless settings say otherwise.
         env.setdefault("WEBCHAT_ALLOWED_ORIGINS", self.web_url)
         env.setdefault("WEBCHAT_SESSION_SECRET", webchat_secret(self.log_dir))
+        if self.twilio_recorder:
+            # The sink replaces any partial real settings: nothing can reach the real Twilio.
+            env.update({
+                "TWILIO_ACCOUNT_SID": self.twilio_account_sid,
+                "TWILIO_AUTH_TOKEN": self.twilio_auth_token,
+                "TWILIO_API_BASE_URL": self.twilio_recorder.url,
+            })
+            for key, value in TWILIO_SINK_DEFAULTS.items():
+                env.setdefault(key, value)
         env.update(self.extra_env)
         return env
 
@@ -344,6 +479,9 @@ class Stack:
         self.rasa_port = self.rasa_port or free_port()
         self.action_port = self.action_port or free_port()
         try:
+            if self.twilio_sink:
+                self.twilio_recorder = TwilioRecorder(
+                    free_port(), self.twilio_account_sid, self.twilio_auth_token).start()
             self.start_redis()
             self.start_actions()
             self.start_rasa()
@@ -358,6 +496,9 @@ class Stack:
         if self.site:
             self.site.stop()
             self.site = None
+        if self.twilio_recorder:
+            self.twilio_recorder.stop()
+            self.twilio_recorder = None
         for proc in (self.rasa, self.actions, self.redis):
             if proc:
                 proc.stop()
@@ -408,7 +549,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"  REST channel   : POST {stack.rasa_url}/webhooks/rest/webhook "
         '{"sender": "...", "message": "hi"}\n'
         f"  Socket.IO      : {stack.rasa_url}/socket.io/\n"
-        f"  Action server  : {stack.action_url}/health\n"
+        f"  SMS / WhatsApp : POST {stack.rasa_url}/webhooks/twilio_sms/webhook, "
+        "/webhooks/twilio_whatsapp/webhook\n"
+        + (f"  Twilio sink    : {stack.twilio_recorder.url}/ (no real Twilio credentials set: "
+           "replies are recorded here, not sent)\n" if stack.twilio_recorder else "")
+        + f"  Action server  : {stack.action_url}/health\n"
         f"  Redis ({redis_where}): {stack.redis_settings.host}:{stack.redis_settings.port}\n"
         f"  Logs           : {log_dir.relative_to(ROOT)}/\n",
         flush=True,
