@@ -9,17 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from scripts.stack import StaticSite, free_port
-
-
-def bot_texts(driver) -> list[str]:
-    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".tc-bot")]
-
-
-def wait_for_bot_text(driver, fragment: str, timeout: float = 30) -> None:
-    WebDriverWait(driver, timeout).until(
-        lambda d: any(fragment in t for t in bot_texts(d)),
-        message=f"no bot message containing {fragment!r}; saw {bot_texts(driver)}",
-    )
+from tests.browser.helpers import bot_texts, wait_for_bot_text
 
 
 def test_demo_page_chats_over_socketio_keyboard_only(stack, browser, output_dir: Path) -> None:
