@@ -75,3 +75,22 @@ def test_too_long_message_is_refused_kindly(stack, sender) -> None:
                    json={"sender": sender, "message": "a" * 5000}, timeout=10)
     assert r.status_code == 400
     assert "too long" in r.json()["error"]
+
+
+def test_patient_script_over_rest_keeps_buttons_structured(stack, sender) -> None:
+    """The same script as tests/e2e/test_twilio_channels.py: on REST (and the web widget) quick
+    replies stay structured buttons instead of numbered text."""
+    greeting = say(stack, sender, "hello")
+    assert "not a clinician" in texts(greeting)
+    assert "Reply 1" not in texts(greeting)
+    assert [b["title"] for m in greeting for b in m.get("buttons", [])] == [
+        "Questions about the clinic", "Appointments", "Check my symptoms"]
+    assert "questions about the clinic isn't available" in texts(
+        say(stack, sender, "when are you open")).lower()
+    assert "appointments isn't available" in texts(say(stack, sender, "book an appointment"))
+    question = say(stack, sender, "I have a runny nose and a mild cough")
+    assert "How old" in texts(question)
+    assert [b["title"] for m in question for b in m.get("buttons", [])] == ["I don't know"]
+    follow_up = say(stack, sender, "I don't know")
+    assert [b["title"] for m in follow_up for b in m.get("buttons", [])] == [
+        "Yes", "No", "I don't know"]
