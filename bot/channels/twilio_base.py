@@ -161,6 +161,10 @@ class TwilioInput(InputChannel):
         self.support_contact = (os.environ.get("CLINIC_SUPPORT_CONTACT", "").strip()
                                 or DEFAULT_SUPPORT_CONTACT)
         self._tasks: set[asyncio.Task] = set()
+        # Turns run on this process's event loop and are CPU-bound (NLU, policies): letting a burst
+        # of them all run at once queues the webhook acks behind their steps. A few at a time keeps
+        # acks fast; the rest wait their turn (they are already acked and deduplicated).
+        self._turn_slots = asyncio.Semaphore(int(os.environ.get("TWILIO_CONCURRENT_TURNS", "2")))
 
     # ---- hooks for the subclasses -------------------------------------------------------------
     @staticmethod
@@ -217,7 +221,8 @@ class TwilioInput(InputChannel):
                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         sender = sender_id(address)
         try:
-            await self._handle(params, message_sid, address, sender, on_new_message)
+            async with self._turn_slots:
+                await self._handle(params, message_sid, address, sender, on_new_message)
         except Exception as exc:  # a background task: log (hash + type only) instead of losing it
             log.error("%s turn failed conv=%s error=%s", self.name(), sender, type(exc).__name__)
 
