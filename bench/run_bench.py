@@ -42,6 +42,11 @@ CONVERSATION: list[tuple[str, str]] = [
     ("menu", "what can you do?"),
     ("faq", "what are your opening hours on saturday?"),
     ("scheduling", "I need to book an appointment"),
+    ("scheduling", "a follow-up visit"),
+    ("scheduling", "blood pressure check"),
+    # Parses the day in the clinic's time zone and searches the appointment book for 3 slots.
+    ("scheduling_slots", "next tuesday morning"),
+    ("scheduling", "stop"),
     # A red flag in the first symptom message: the 911 reply must not wait for the LLM.
     ("red_flag_emergency", "crushing chest pain going down my left arm and I'm sweating"),
     ("small_talk", "thanks"),

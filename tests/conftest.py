@@ -13,6 +13,7 @@ import pytest
 from scripts.stack import ROOT, Stack
 
 OUTPUT = ROOT / "test-output"
+CLINIC_NOW = "2027-03-01T09:30:00-05:00"  # Monday, 09:30 in the clinic's time zone
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +29,13 @@ def stack(output_dir: Path) -> Iterator[Stack]:
         old.unlink()
     # Never a configured production Redis: tests always get their own throwaway server.
     os.environ.pop("REDIS_URL", None)
-    s = Stack(log_dir=log_dir, extra_env={"LOG_LEVEL": "INFO"})
+    # A fresh appointment book and a fixed clinic clock (a Monday morning), so scheduling tests
+    # see the same free slots every run.
+    db = log_dir / "scheduling.sqlite3"
+    for path in log_dir.glob("scheduling.sqlite3*"):
+        path.unlink()
+    s = Stack(log_dir=log_dir, extra_env={"LOG_LEVEL": "INFO", "SCHEDULING_DB": str(db),
+                                          "CLINIC_NOW": CLINIC_NOW})
     s.start()
     try:
         yield s

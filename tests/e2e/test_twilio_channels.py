@@ -236,8 +236,16 @@ def test_patient_script_over_the_channel(stack, channel) -> None:
 
     greeting = turn("hello")
     assert "not a clinician" in greeting and "Reply 1, 2 or 3." in greeting
-    assert "questions about the clinic isn't available" in turn("when are you open").lower()
-    assert "appointments isn't available" in turn("book an appointment")
+    assert "Source:" in turn("when are you open")
+    assert "What kind of visit" in turn("book an appointment")
+    assert "what is the visit for" in turn("follow-up visit")
+    assert "When would suit you" in turn("blood pressure check")
+    options = turn("tomorrow morning")
+    assert "Which one" in options and "1) " in options and "Reply 1, 2" in options
+    assert "first and last name" in turn("1")
+    assert "date of birth" in turn("Sam Jones")
+    assert "1) Yes\n2) No" in turn("04/05/1977")
+    assert "Confirmation code:" in turn("1")
     question = turn("I have a runny nose and a mild cough")
     assert "How old" in question and "1) I don't know\nReply 1." in question
     # A digit reply selects the numbered option's payload.
@@ -255,7 +263,7 @@ def test_patient_script_over_the_channel(stack, channel) -> None:
 def test_greeting_option_digit_maps_to_its_payload(stack) -> None:
     address = new_address(SMS)
     chat(stack, SMS, address, "hello")
-    assert "appointments isn't available" in bodies(chat(stack, SMS, address, "2"))
+    assert "book a new appointment" in bodies(chat(stack, SMS, address, "2"))
 
 
 def test_long_reply_is_split_into_messages_within_the_limit(stack) -> None:

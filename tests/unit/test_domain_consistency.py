@@ -51,13 +51,17 @@ def test_every_button_payload_is_a_known_intent() -> None:
 
 
 def test_every_required_form_slot_has_a_validator_and_an_extractor() -> None:
+    from actions.appointments import ValidateAppointmentForm
     from actions.triage_form import ValidateTriageForm
 
+    validators = {"triage_form": ValidateTriageForm, "appointment_form": ValidateAppointmentForm}
+    assert set(validators) == set(DOMAIN["forms"])
     for form, spec in DOMAIN["forms"].items():
         assert f"validate_{form}" in DOMAIN["actions"]
+        assert validators[form]().name() == f"validate_{form}"
         for slot in spec["required_slots"]:
-            assert hasattr(ValidateTriageForm, f"validate_{slot}"), slot
+            assert hasattr(validators[form], f"validate_{slot}"), slot
             # custom mappings need an extractor, and an "ask" action or response
-            assert hasattr(ValidateTriageForm, f"extract_{slot}"), slot
+            assert hasattr(validators[form], f"extract_{slot}"), slot
             assert f"action_ask_{slot}" in DOMAIN["actions"] or \
                 f"utter_ask_{slot}" in DOMAIN["responses"], slot

@@ -1,0 +1,65 @@
+"""Clinic questions: thin Rasa adapter over actions.core.faq (retrieval over data/faq/).
+
+Order matters: red flags and crisis words first (safety net), then medical questions go to the
+symptom check (never answered from the FAQ), then a confident FAQ match is answered with its
+source page, and anything else gets "not sure" plus the offer of a person — never a guess.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import triage_service
+from actions.core.faq.answer import decide, default_retriever
+from actions.core.privacy import conversation_log_fields
+from actions.safety_net import screen_and_reply
+
+log = logging.getLogger(__name__)
+
+HANDOFF_REASON = "handoff_reason"
+ASK_WHAT = ("What would you like to know about the clinic? For example opening hours, parking, "
+            "insurance, prescription refills or test results.")
+SYMPTOM_BUTTON = [{"title": "Check my symptoms", "payload": "/report_symptoms"}]
+PERSON_BUTTON = [{"title": "Talk to a person", "payload": "/request_human"}]
+
+
+def _decide(text: str) -> Any:
+    symptoms = bool(triage_service.rule_screen(text).facts.present)
+    return decide(text, default_retriever(), symptoms_mentioned=symptoms)
+
+
+class ActionAnswerFaq(Action):
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not text.strip() or text.startswith("/"):
+            dispatcher.utter_message(text=ASK_WHAT)
+            return []
+        if await screen_and_reply(dispatcher, tracker):
+            return []
+        decision = await asyncio.to_thread(_decide, text)
+        log.info("faq", extra=conversation_log_fields(
+            tracker.sender_id, kind=decision.kind,
+            entry=decision.entry.id if decision.entry else None))
+        if decision.kind == "answer":
+            dispatcher.utter_message(text=decision.text)
+            return [SlotSet(HANDOFF_REASON, None)]
+        if decision.kind == "medical":
+            dispatcher.utter_message(text=decision.text, buttons=SYMPTOM_BUTTON)
+            return []
+        if decision.kind == "empty":
+            dispatcher.utter_message(text=ASK_WHAT)
+            return []
+        # Not sure: never guess; offer a person, and remember why if they take it.
+        dispatcher.utter_message(text=decision.text, buttons=PERSON_BUTTON)
+        return [SlotSet(HANDOFF_REASON, "faq_unanswered")]

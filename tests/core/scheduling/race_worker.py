@@ -1,0 +1,26 @@
+"""Worker for the multi-process booking race (importable by spawned children; not a test)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from actions.core.scheduling.clinic import load_clinic
+from actions.core.scheduling.sqlite_store import SqliteAppointmentStore
+from actions.core.scheduling.store import Patient, SlotTaken
+
+
+def book_once(db_path: str, now_iso: str, slot_id: str, n: int, barrier: Any,
+              results: Any) -> None:
+    """Open an own store (own connection) on the shared file, wait for all, book one slot."""
+    fixed = datetime.fromisoformat(now_iso)
+    store = SqliteAppointmentStore(Path(db_path), load_clinic(), now=lambda: fixed)
+    barrier.wait(timeout=120)
+    try:
+        appointment = store.book(slot_id, Patient(f"Racer {n}", date(1970, 1, 1 + n % 28)), "race")
+        results.put((n, "ok", appointment.code))
+    except SlotTaken:
+        results.put((n, "taken", ""))
+    except Exception as exc:  # reported to the parent, which fails the test
+        results.put((n, "error", repr(exc)))
