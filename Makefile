@@ -7,7 +7,8 @@ BOT := .venvs/bot/bin
 # Pass extra pytest arguments with e.g.  make test ARGS="-k restart"
 ARGS ?=
 
-.PHONY: setup run test unit validate lint bench train retrain check-python triage-batch triage-eval
+.PHONY: setup run test unit validate lint bench train retrain check-python triage-batch triage-eval \
+	staff-user
 
 check-python:
 	@if [ -z "$(PY)" ]; then echo "ERROR: Python 3.11 is required to run the setup (and Python 3.10 for the Rasa server). Install python3.11 and python3.10, e.g. with pyenv." >&2; exit 2; fi
@@ -54,3 +55,8 @@ triage-batch: setup
 triage-eval: setup
 	@if [ -n "$(LLM)" ]; then $(ACT) -m actions.triage_batch --evaluate tests/triage_eval/dev_cases.csv; \
 	 else $(ACT) -m actions.core.triage.evaluate tests/triage_eval/dev_cases.csv $(ARGS); fi
+
+## Staff console account (asks for the password; REDIS_URL must point at the console's Redis).
+staff-user: setup
+	@if [ -z "$(USER_NAME)" ]; then echo "usage: make staff-user USER_NAME=alice ROLE=agent|supervisor" >&2; exit 2; fi
+	@PYTHONPATH=. $(ACT) -m console.accounts add "$(USER_NAME)" --role "$(or $(ROLE),agent)"

@@ -15,7 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import audit_store, triage_service
+from actions import audit_store, escalation_service, triage_service
+from actions.core.escalation.model import Reason, Summary
 from actions.core.menu import DIDNT_UNDERSTAND, MENU_BUTTONS, OUT_OF_SCOPE
 from actions.core.privacy import conversation_hash, conversation_log_fields
 from actions.core.triage.audit import build_record
@@ -36,6 +37,12 @@ async def screen_and_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -
                       assessment.return_precautions)
     for line in message.all:
         dispatcher.utter_message(text=line)
+    reason = Reason.CRISIS if assessment.crisis else Reason.EMERGENCY
+    # Staff are alerted in the background; the 911/988 message never waits for the queue.
+    escalation_service.escalate_in_background(tracker, reason, Summary(
+        reason=reason, chief_complaint=text[:300], red_flags=list(assessment.red_flags),
+        disposition=assessment.disposition,
+        channel=escalation_service.channel_of(tracker)))
     record = build_record(conversation_hash(tracker.sender_id), assessment, None)
     try:
         await audit_store.append(record)
@@ -59,9 +66,25 @@ class ActionSafeFallback(Action):
             # Mid-form (e.g. "3" or "idk" as an answer): the form takes the text as the answer
             # and carries on right after this action, so stay silent.
             return []
-        if not await screen_and_reply(dispatcher, tracker):
-            dispatcher.utter_message(text=DIDNT_UNDERSTAND, buttons=MENU_BUTTONS)
+        if await screen_and_reply(dispatcher, tracker):
+            return []
+        if _fallback_before(tracker):
+            # Twice in a row: a person will do better than a third "didn't understand".
+            dispatcher.utter_message(text="Sorry, I'm still not understanding.")
+            await escalation_service.escalate(dispatcher, tracker, Reason.REPEATED_FALLBACK)
+            return []
+        dispatcher.utter_message(text=DIDNT_UNDERSTAND, buttons=MENU_BUTTONS)
         return []
+
+
+def _fallback_before(tracker: Tracker) -> bool:
+    """Whether the previous patient message also ended in this fallback."""
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    between = tracker.events[users[-2] + 1:users[-1]]
+    return any(e.get("event") == "action" and e.get("name") == "action_safe_fallback"
+               for e in between)
 
 
 class ActionSafeOutOfScope(Action):

@@ -16,7 +16,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import audit_store, triage_service
+from actions import audit_store, escalation_service, triage_service
+from actions.core.escalation.model import Reason, Summary
 from actions.core.privacy import conversation_hash, conversation_log_fields
 from actions.core.triage.audit import build_record
 from actions.triage_slots import CRISIS, DISPOSITION, INTERVIEW_SLOTS, STOPPED, state_from_tracker
@@ -27,6 +28,24 @@ STOPPED_TEXT = (
     "OK, I've stopped the symptom check. If anything gets worse or you're worried, call 911 "
     "(or call or text 988 if you're thinking about harming yourself)."
 )
+
+
+SUMMARY = "triage_summary"
+HANDOFF_REASON = "handoff_reason"
+# An urgent result leads straight to same-day slots (or a callback from the clinic team).
+URGENT_BUTTONS = [
+    {"title": "Book a same-day visit", "payload": '/manage_appointment{"appt_task": "same_day"}'},
+    {"title": "Ask the clinic to call me back", "payload": "/request_human"},
+]
+
+
+def summary_facts(complaint: str, answers: dict[str, str], disposition: str,
+                  red_flags: list[str]) -> dict[str, Any]:
+    """What staff see first if this conversation is escalated (and the reason for a same-day
+    booking)."""
+    return {"complaint": complaint[:300], "onset": answers.get("q_duration"),
+            "severity": answers.get("q_severity"), "red_flags": red_flags,
+            "disposition": disposition}
 
 
 def _reset() -> list[dict[str, Any]]:
@@ -56,10 +75,23 @@ class ActionTriageResult(Action):
         first = triage_service.immediate_line(assessment)
         if first:
             dispatcher.utter_message(text=first)
+        facts = summary_facts(state.complaint, dict(state.answers or {}), assessment.disposition,
+                              list(assessment.red_flags))
+        if assessment.crisis or assessment.disposition == "emergency":
+            reason = Reason.CRISIS if assessment.crisis else Reason.EMERGENCY
+            escalation_service.escalate_in_background(tracker, reason, Summary(
+                reason=reason, chief_complaint=facts["complaint"], onset=facts["onset"],
+                severity=facts["severity"], red_flags=facts["red_flags"],
+                disposition=assessment.disposition,
+                channel=escalation_service.channel_of(tracker)))
         result = await asyncio.to_thread(
             triage_service.pre_screen, text, state.age_years, None, answers, assessment)
-        for line in (result.message.details if first else result.message.all):
-            dispatcher.utter_message(text=line)
+        lines = list(result.message.details if first else result.message.all)
+        urgent = result.disposition == "urgent" and not result.crisis
+        for i, line in enumerate(lines):
+            last = i == len(lines) - 1
+            dispatcher.utter_message(text=line, buttons=URGENT_BUTTONS if urgent and last else None)
+        facts["disposition"] = result.disposition
         record = build_record(conversation_hash(tracker.sender_id), assessment, result.guarded,
                               answers=state.answers, channel=_channel(tracker))
         try:
@@ -72,4 +104,5 @@ class ActionTriageResult(Action):
             rules=len(assessment.fired), llm_used=result.llm_used,
             questions=len(state.asked)))
         return [*_reset(), SlotSet(DISPOSITION, result.disposition),
-                SlotSet(CRISIS, result.crisis)]
+                SlotSet(CRISIS, result.crisis), SlotSet(SUMMARY, facts),
+                SlotSet(HANDOFF_REASON, "urgent_callback" if urgent else None)]

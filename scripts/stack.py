@@ -349,12 +349,15 @@ class Stack:
     rasa_port: int = 0
     action_port: int = 0
     web_port: int = 0
+    console_port: int = 0
+    with_console: bool = True
     rasa_workers: int = int(os.environ.get("SANIC_WORKERS", "2"))
     model: Path = RASA_MODEL
     extra_env: dict[str, str] = field(default_factory=dict)
     redis: Proc | None = None
     actions: Proc | None = None
     rasa: Proc | None = None
+    console: Proc | None = None
     site: StaticSite | None = None
     redis_settings: RedisSettings | None = None
     auth_token: str = field(default_factory=lambda: secrets.token_hex(16))
@@ -376,6 +379,10 @@ class Stack:
     @property
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}"
 
     def base_env(self) -> dict[str, str]:
         assert self.redis_settings is not None
@@ -468,6 +475,37 @@ class Stack:
         self.rasa.stop(sig=sig)
         self.start_rasa()
 
+    def start_console(self) -> None:
+        """The staff console (escalation queue, takeover): reads the queue in Redis and talks to
+        the Rasa server's HTTP API with the same token."""
+        self.console_port = self.console_port or free_port()
+        env = {**self.base_env(), "RASA_URL": self.rasa_url, "RASA_TOKEN": self.auth_token}
+        self.console = Proc(
+            "staff-console",
+            [str(VENVS / "actions/bin/python"), "-m", "console", "--host", "127.0.0.1",
+             "--port", str(self.console_port)],
+            env, self.log_dir / "console.log",
+        ).start()
+        self.ready_seconds["console"] = self.console.wait_ready(
+            lambda: http_get(f"{self.console_url}/health")[0] == 200, timeout=60)
+
+    def add_staff(self, username: str, password: str, role: str = "agent",
+                  display_name: str | None = None) -> None:
+        """Create (or update) a console account through the accounts CLI."""
+        env = {**self.base_env(), "CONSOLE_PASSWORD": password}
+        cmd = [str(VENVS / "actions/bin/python"), "-m", "console.accounts", "add", username,
+               "--role", role]
+        if display_name:
+            cmd += ["--display-name", display_name]
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60,
+                              cwd=ROOT)
+        if done.returncode != 0 and "exists" in (done.stderr + done.stdout):
+            done = subprocess.run(
+                [str(VENVS / "actions/bin/python"), "-m", "console.accounts", "set-password",
+                 username], env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+        if done.returncode != 0:
+            raise RuntimeError(f"could not create console account: {done.stderr.strip()}")
+
     def start_site(self) -> None:
         self.web_port = self.web_port or free_port()
         self.site = StaticSite(self.web_port, self.rasa_url).start()
@@ -485,6 +523,8 @@ class Stack:
             self.start_redis()
             self.start_actions()
             self.start_rasa()
+            if self.with_console:
+                self.start_console()
             if with_site:
                 self.start_site()
         except BaseException:
@@ -499,7 +539,7 @@ class Stack:
         if self.twilio_recorder:
             self.twilio_recorder.stop()
             self.twilio_recorder = None
-        for proc in (self.rasa, self.actions, self.redis):
+        for proc in (self.console, self.rasa, self.actions, self.redis):
             if proc:
                 proc.stop()
 
@@ -525,10 +565,31 @@ def running_stack(log_dir: Path, **kwargs: object) -> Iterator[Stack]:
         stack.stop()
 
 
+def bootstrap_console_admin(stack: Stack) -> str:
+    """A supervisor account so a fresh install can sign in to the console at once.
+
+    CONSOLE_ADMIN_PASSWORD (from the environment) is used when set; otherwise, with the embedded
+    throwaway Redis, a one-time password is generated and shown on this terminal only (never
+    written to a file or a log). With a configured REDIS_URL and no password set, existing
+    accounts are kept and nothing is created."""
+    password = os.environ.get("CONSOLE_ADMIN_PASSWORD", "")
+    if not password and not stack.redis:
+        return "create accounts with: make staff-user USER_NAME=name ROLE=agent|supervisor"
+    shown = not password
+    password = password or secrets.token_urlsafe(12)
+    try:
+        stack.add_staff("admin", password, role="supervisor", display_name="Administrator")
+    except RuntimeError as exc:
+        return f"no admin account: {exc}"
+    if shown:
+        return f"sign in as admin / {password} — a one-time password for this run"
+    return "sign in as admin with CONSOLE_ADMIN_PASSWORD"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     log_dir = ROOT / "var" / "run"
     stack = Stack(log_dir=log_dir, rasa_port=args.rasa_port, action_port=args.action_port,
-                  web_port=args.web_port)
+                  web_port=args.web_port, console_port=args.console_port)
     stopping = threading.Event()
 
     def _stop(signum: int, _frame: object) -> None:
@@ -543,6 +604,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1
     redis_where = "embedded" if stack.redis else "REDIS_URL"
+    admin_note = bootstrap_console_admin(stack)
     print(
         "\nThe assistant is running. Press Ctrl-C to stop.\n"
         f"  Demo chat page : {stack.web_url}/\n"
@@ -553,14 +615,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         "/webhooks/twilio_whatsapp/webhook\n"
         + (f"  Twilio sink    : {stack.twilio_recorder.url}/ (no real Twilio credentials set: "
            "replies are recorded here, not sent)\n" if stack.twilio_recorder else "")
-        + f"  Action server  : {stack.action_url}/health\n"
+        + f"  Staff console  : {stack.console_url}/  ({admin_note})\n"
+        f"  Action server  : {stack.action_url}/health\n"
         f"  Redis ({redis_where}): {stack.redis_settings.host}:{stack.redis_settings.port}\n"
         f"  Logs           : {log_dir.relative_to(ROOT)}/\n",
         flush=True,
     )
     try:
         while not stopping.is_set():
-            for proc in (stack.redis, stack.actions, stack.rasa):
+            for proc in (stack.redis, stack.actions, stack.rasa, stack.console):
                 if proc and not proc.alive():
                     print(f"ERROR: {proc.name} stopped unexpectedly:\n{proc.log_tail()}",
                           file=sys.stderr)
@@ -580,6 +643,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     run.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
     run.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    run.add_argument("--console-port", type=int,
+                     default=int(os.environ.get("CONSOLE_PORT", 8090)))
     args = parser.parse_args(argv)
     return cmd_run(args)
 

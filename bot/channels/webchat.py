@@ -8,6 +8,9 @@ Settings (environment):
   WEBCHAT_ALLOWED_ORIGINS  comma-separated origins allowed to connect ("*" = any; unset = same
                            origin only)
   WEBCHAT_SESSION_SECRET   key that signs session ids (required; the run command provides one)
+  REDIS_URL                when set, Socket.IO rooms are shared through Redis pub/sub, so a reply
+                           emitted by any Rasa worker (e.g. a staff member's reply posted through
+                           Rasa's HTTP API) reaches the browser connected to another worker
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels import session_tokens
 
@@ -44,6 +47,21 @@ class WebChatOutput(SocketIOOutput):
     for any payload key other than emit's own (e.g. ``{"banner": "emergency"}``); the widget reads
     it as ``{"custom": {...}}`` (e.g. to show the emergency banner).
     """
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Staff messages (posted through Rasa's HTTP API with metadata ``agent``) and the
+        hand-back marker (``handoff``) reach the widget with that metadata, so it can label who
+        is writing and stop showing "the assistant is typing" while a person is in charge."""
+        agent, handoff = message.get("agent"), message.get("handoff")
+        if agent or handoff:
+            payload: dict[str, Any] = {"text": message.get("text") or ""}
+            if agent:
+                payload["agent"] = str(message.get("agent_name") or agent)[:80]
+            if handoff:
+                payload["handoff"] = str(handoff)[:20]
+            await self._send_message(recipient_id, payload)
+            return
+        await super().send_response(recipient_id, message)
 
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
@@ -90,7 +108,10 @@ class WebChatInput(InputChannel):
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins_from_env())
+        redis_url = os.environ.get("REDIS_URL", "").strip()
+        manager = AsyncRedisManager(redis_url, channel="webchat") if redis_url else None
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins_from_env(),
+                          client_manager=manager)
         bp = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio
         # sid (socket) -> conversation id, set only after a valid session_request.

@@ -54,6 +54,7 @@
     send: "Send",
     you: "You: ",
     assistant: "Assistant: ",
+    staff: "(clinic team): ",
     quickReplies: "Quick replies",
     typing: "The assistant is typing…",
     offline: "Can't reach the assistant right now. If this is an emergency, call 911.",
@@ -223,6 +224,8 @@
     "@media (prefers-reduced-motion:reduce){.tc-dots span{animation:none}}" +
     ".tc-status{padding:0 12px;color:#a00;font-size:13px}" +
     ".tc-status:empty{display:none}" +
+    ".tc-staff{background:#fff6d6;border:1px solid #8a6d00;color:#111}" +
+    ".tc-who{display:block;font-weight:600;font-size:13px;margin-bottom:2px}" +
     ".tc-sr{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;border:0;" +
     "overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}" +
     // Small screens: the panel spans the width (8 px margins) and fits the visible height.
@@ -301,10 +304,15 @@
   }
 
   // ---- transcript ---------------------------------------------------------------------------
-  function addMessage(who, text, buttons, persist, kind) {
+  function addMessage(who, text, buttons, persist, kind, agent) {
     if (text) {
       var li = el("li", { "class": "tc-msg tc-" + who });
-      li.appendChild(el("span", { "class": "tc-sr" }, who === "bot" ? T.assistant : T.you));
+      if (who === "staff") {
+        // A person from the clinic team: a visible name, not only a colour.
+        li.appendChild(el("span", { "class": "tc-who" }, (agent || "") + " " + T.staff));
+      } else {
+        li.appendChild(el("span", { "class": "tc-sr" }, who === "bot" ? T.assistant : T.you));
+      }
       li.appendChild(document.createTextNode(text));
       log.appendChild(li);
     }
@@ -324,7 +332,8 @@
     if (kind) showBanner(kind);
     log.scrollTop = log.scrollHeight;
     if (persist) {
-      state.history.push({ who: who, text: text || "", buttons: buttons || [], banner: kind || null });
+      state.history.push({ who: who, text: text || "", buttons: buttons || [], banner: kind || null,
+                           agent: agent || null });
       state.history = state.history.slice(-200);
       save();
     }
@@ -334,7 +343,8 @@
   // in this conversation comes back too (even if its message scrolled out of the stored 200).
   if (state.banner) showBanner(state.banner);
   state.history.forEach(function (m, i) {
-    addMessage(m.who, m.text, i === state.history.length - 1 ? m.buttons : [], false, m.banner);
+    addMessage(m.who, m.text, i === state.history.length - 1 ? m.buttons : [], false, m.banner,
+               m.agent);
   });
 
   // ---- socket -------------------------------------------------------------------------------
@@ -361,7 +371,8 @@
     addMessage("user", text, [], true);
     var msg = { message: payload || text, session_id: state.sessionId };
     if (sessionReady) socket.emit("user_uttered", msg); else pending.push(msg);
-    setTyping(true);
+    // While a person from the clinic team is in charge, nobody is "typing" automatically.
+    if (!state.human) setTyping(true);
   }
 
   form.addEventListener("submit", function (ev) {
@@ -398,6 +409,12 @@
       });
       var kind = bannerFor(text, custom || msg);
       if (kind && kind !== state.banner && state.banner !== "crisis") state.banner = kind;
+      if (typeof msg.agent === "string" && msg.agent) {
+        state.human = msg.handoff !== "ended";
+        addMessage("staff", text, buttons, true, kind, msg.agent);
+        return;
+      }
+      if (msg.handoff === "ended") state.human = false;
       addMessage("bot", text, buttons, true, kind);
     });
     socket.on("connect_error", function () {

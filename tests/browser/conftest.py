@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from selenium import webdriver
@@ -17,8 +18,9 @@ CHROME_FLAGS = [
 ]
 
 
-@pytest.fixture
-def browser() -> Iterator[webdriver.Chrome]:
+@contextmanager
+def chromium_session() -> Iterator[webdriver.Chrome]:
+    """One headless Chromium with its own throwaway profile (a second user in the same test)."""
     chromium = shutil.which("chromium")
     driver_path = shutil.which("chromedriver")
     assert chromium and driver_path, "run `python3.11 scripts/setup.py browser` (make test does)"
@@ -28,12 +30,23 @@ def browser() -> Iterator[webdriver.Chrome]:
     for flag in [*CHROME_FLAGS, f"--user-data-dir={profile}"]:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.pytest_marker = pytest.mark.browser
     try:
         yield driver
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser() -> Iterator[webdriver.Chrome]:
+    with chromium_session() as driver:
+        yield driver
+
+
+@pytest.fixture
+def second_browser() -> Iterator[webdriver.Chrome]:
+    with chromium_session() as driver:
+        yield driver
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

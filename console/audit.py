@@ -1,0 +1,55 @@
+"""Staff audit trail: every staff action appended to the Redis stream ``audit:staff``.
+
+Who, what, when and which conversation; never message or note text, never passwords. Each
+record is also logged as a JSON line, with the conversation id replaced by its HMAC (logs leave
+the PHI boundary, Redis does not).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import redis
+
+from actions.core.privacy import conversation_hash
+
+STREAM = "audit:staff"
+MAX_RECORDS = 200_000  # approximate cap (XADD MAXLEN ~); export the stream for longer retention
+
+log = logging.getLogger("console.audit")
+
+
+def _s(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class StaffAudit:
+    def __init__(self, redis_client: redis.Redis, stream: str = STREAM) -> None:
+        self._r = redis_client
+        self.stream = stream
+
+    def record(self, what: str, who: str, conversation_id: str | None = None,
+               **detail: object) -> str:
+        """Append one record; returns its stream id. ``detail`` values must not be PHI."""
+        now = time.time()
+        fields: dict[str, str] = {
+            "what": what,
+            "who": who,
+            "when": f"{now:.3f}",
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
+            "conversation_id": conversation_id or "",
+        }
+        fields.update({k: str(v) for k, v in detail.items() if v is not None})
+        record_id = _s(self._r.xadd(self.stream, fields, maxlen=MAX_RECORDS, approximate=True))
+        extra: dict[str, object] = {"audit": what, "who": who,
+                                    **{k: v for k, v in detail.items() if v is not None}}
+        if conversation_id:
+            extra["conv"] = conversation_hash(conversation_id)
+        log.info("staff action", extra=extra)
+        return record_id
+
+    def recent(self, count: int = 50) -> list[dict[str, str]]:
+        """Newest first."""
+        rows = self._r.xrevrange(self.stream, count=count)
+        return [{"id": _s(i), **{_s(k): _s(v) for k, v in f.items()}} for i, f in rows]

@@ -1,0 +1,59 @@
+"""Console settings, read from the environment (never from the command line: they hold secrets)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it (never its value)."""
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    secure_cookies: bool = False
+    session_hours: float = 8.0
+    # Extra origins allowed on state-changing requests besides the console's own (e.g. the public
+    # https origin when a TLS proxy forwards plain http).
+    allowed_origins: tuple[str, ...] = ()
+    # SSE: how often the stream checks the queue version, and the heartbeat interval.
+    stream_poll_s: float = 0.3
+    heartbeat_s: float = 15.0
+    # Transcript fetches from Rasa.
+    rasa_timeout_s: float = 5.0
+
+    @property
+    def session_seconds(self) -> int:
+        return max(1, round(self.session_hours * 3600))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        redis_url = env.get("REDIS_URL", "").strip()
+        if not redis_url:
+            raise SettingsError("REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0)")
+        try:
+            hours = float(env.get("CONSOLE_SESSION_HOURS", "8") or 8)
+        except ValueError as exc:
+            raise SettingsError("CONSOLE_SESSION_HOURS must be a number of hours") from exc
+        if hours <= 0:
+            raise SettingsError("CONSOLE_SESSION_HOURS must be positive")
+        origins = tuple(o.strip().rstrip("/").lower()
+                        for o in env.get("CONSOLE_ALLOWED_ORIGINS", "").split(",") if o.strip())
+        return cls(
+            redis_url=redis_url,
+            rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
+            rasa_token=env.get("RASA_TOKEN", ""),
+            secure_cookies=_flag(env.get("CONSOLE_SECURE_COOKIES")),
+            session_hours=hours,
+            allowed_origins=origins,
+        )

@@ -1,0 +1,99 @@
+"""Acceptance (issue 6): in real headless Chromium, a patient on the web widget asks for a person,
+the entry appears in a signed-in agent's console without a reload, the agent claims and replies,
+the patient sees the reply, the agent hands back, and the assistant answers the next message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser.helpers import wait_for_bot_text
+from tests.e2e.console_client import new_staff
+
+
+def staff_texts(driver) -> list[str]:
+    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".tc-staff")]
+
+
+def queue_ids(driver) -> set[str]:
+    return {b.get_attribute("data-id")
+            for b in driver.find_elements(By.CSS_SELECTOR, "#queue-list [data-id]")}
+
+
+def sign_in(driver, url: str, username: str, password: str) -> None:
+    driver.get(f"{url}/login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password, Keys.ENTER)
+    WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.ID, "queue-list"))
+    WebDriverWait(driver, 15).until(
+        lambda d: "ok" in d.find_element(By.ID, "connection").get_attribute("class"))
+
+
+def open_entry(driver, conversation: str) -> None:
+    """Click the queue entry; the live list may re-render under us, so retry briefly."""
+    def clicked(d) -> bool:
+        try:
+            button = d.find_element(By.CSS_SELECTOR, f'#queue-list [data-id="{conversation}"]')
+            d.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+            button.click()
+            return True
+        except WebDriverException:
+            return False
+    WebDriverWait(driver, 10).until(clicked, message="could not open the queue entry")
+
+
+def patient_says(driver, text: str) -> None:
+    box = WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "tc-input"))
+    box.send_keys(text, Keys.ENTER)
+
+
+def test_web_patient_to_agent_and_back(stack, browser, second_browser, output_dir: Path) -> None:
+    patient, agent = browser, second_browser
+    username, password = new_staff(stack)
+    sign_in(agent, stack.console_url, username, password)
+    before = queue_ids(agent)
+
+    patient.get(f"{stack.web_url}/")
+    patient_says(patient, "I'd like to talk to a real person")
+    wait_for_bot_text(patient, "asked a person from the clinic team")
+
+    # The entry appears in the open console by itself (server-sent events, no reload).
+    WebDriverWait(agent, 10).until(lambda d: queue_ids(d) - before,
+                                   message="the new entry never appeared in the console")
+    (conversation,) = queue_ids(agent) - before
+    open_entry(agent, conversation)
+    claim = WebDriverWait(agent, 10).until(
+        lambda d: d.find_element(By.ID, "btn-claim") if d.find_element(By.ID, "btn-claim")
+        .is_enabled() else None)
+    claim.click()
+    WebDriverWait(agent, 10).until(lambda d: d.find_element(By.ID, "btn-send").is_enabled())
+    WebDriverWait(patient, 15).until(lambda d: any("clinic team" in t for t in staff_texts(d)))
+
+    agent.find_element(By.ID, "reply-text").send_keys("Hello, this is Sam from the front desk.")
+    agent.find_element(By.ID, "btn-send").click()
+    WebDriverWait(patient, 15).until(
+        lambda d: any("Sam from the front desk" in t for t in staff_texts(d)),
+        message=f"reply never reached the widget; saw {staff_texts(patient)}")
+
+    # The patient answers; the bot stays quiet and the agent sees it live in the transcript.
+    bot_count = len(patient.find_elements(By.CSS_SELECTOR, ".tc-bot"))
+    patient_says(patient, "Thanks Sam, it's about my bill")
+    WebDriverWait(agent, 15).until(
+        lambda d: "it's about my bill" in d.find_element(By.ID, "transcript").text)
+    assert len(patient.find_elements(By.CSS_SELECTOR, ".tc-bot")) == bot_count
+    patient.save_screenshot(str(output_dir / "takeover-patient.png"))
+    agent.save_screenshot(str(output_dir / "takeover-console.png"))
+
+    agent.find_element(By.ID, "btn-handback").click()
+    WebDriverWait(agent, 5).until(expected_conditions.alert_is_present())
+    agent.switch_to.alert.accept()  # "Hand this conversation back …?"
+    wait_for_bot_text(patient, "automated assistant")
+    bot_count = len(patient.find_elements(By.CSS_SELECTOR, ".tc-bot"))
+    patient_says(patient, "what are your opening hours on saturday?")
+    wait_for_bot_text(patient, "Source:")
+    assert len(patient.find_elements(By.CSS_SELECTOR, ".tc-bot")) > bot_count
