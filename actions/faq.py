@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions import triage_service
 from actions.core.faq.answer import decide, default_retriever
 from actions.core.privacy import conversation_log_fields
-from actions.safety_net import screen_and_reply
+from actions.safety_net import reroute_to_symptom_check, screen_and_reply
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,9 @@ SYMPTOM_BUTTON = [{"title": "Check my symptoms", "payload": "/report_symptoms"}]
 PERSON_BUTTON = [{"title": "Talk to a person", "payload": "/request_human"}]
 
 
-def _decide(text: str) -> Any:
+def _decide(text: str) -> tuple[Any, bool]:
     symptoms = bool(triage_service.rule_screen(text).facts.present)
-    return decide(text, default_retriever(), symptoms_mentioned=symptoms)
+    return decide(text, default_retriever(), symptoms_mentioned=symptoms), symptoms
 
 
 class ActionAnswerFaq(Action):
@@ -47,13 +47,16 @@ class ActionAnswerFaq(Action):
             return []
         if await screen_and_reply(dispatcher, tracker):
             return []
-        decision = await asyncio.to_thread(_decide, text)
+        decision, symptoms = await asyncio.to_thread(_decide, text)
         log.info("faq", extra=conversation_log_fields(
             tracker.sender_id, kind=decision.kind,
             entry=decision.entry.id if decision.entry else None))
         if decision.kind == "answer":
             dispatcher.utter_message(text=decision.text)
             return [SlotSet(HANDOFF_REASON, None)]
+        if decision.kind == "medical" and symptoms and not (tracker.active_loop or {}).get("name"):
+            # Someone describing symptoms wants the symptom check, not an FAQ refusal.
+            return reroute_to_symptom_check(tracker)
         if decision.kind == "medical":
             dispatcher.utter_message(text=decision.text, buttons=SYMPTOM_BUTTON)
             return []

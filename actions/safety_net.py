@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -54,6 +55,32 @@ async def screen_and_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -
     return True
 
 
+def describes_symptoms(tracker: Tracker) -> bool:
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not text or text.startswith("/"):
+        return False
+    return bool(triage_service.rule_screen(text).facts.present)
+
+
+def reroute_to_symptom_check(tracker: Tracker) -> list[dict[str, Any]]:
+    """Replay the patient's message as a symptom report.
+
+    NLU sometimes files "my 2 year old has had diarrhoea since this morning" under a clinic
+    question or as not understood; the words say otherwise. The same mechanism as Rasa's
+    two-stage fallback: revert the user turn and log it again with the intent the symptom NLP
+    found, so the rules start the symptom check with this message as the complaint."""
+    latest = tracker.latest_message or {}
+    text = latest.get("text") or ""
+    parse_data = {"text": text, "intent": {"name": "report_symptoms", "confidence": 1.0},
+                  "intent_ranking": [{"name": "report_symptoms", "confidence": 1.0}],
+                  "entities": []}
+    log.info("rerouted to symptom check", extra=conversation_log_fields(
+        tracker.sender_id, nlu_intent=(latest.get("intent") or {}).get("name")))
+    return [UserUtteranceReverted(), ActionExecuted("action_listen"),
+            UserUttered(text, parse_data=parse_data,
+                        input_channel=tracker.get_latest_input_channel())]
+
+
 class ActionSafeFallback(Action):
     """Low NLU confidence or an unexpected turn."""
 
@@ -68,6 +95,8 @@ class ActionSafeFallback(Action):
             return []
         if await screen_and_reply(dispatcher, tracker):
             return []
+        if describes_symptoms(tracker):
+            return reroute_to_symptom_check(tracker)
         if _fallback_before(tracker):
             # Twice in a row: a person will do better than a third "didn't understand".
             dispatcher.utter_message(text="Sorry, I'm still not understanding.")
@@ -93,6 +122,9 @@ class ActionSafeOutOfScope(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        if not await screen_and_reply(dispatcher, tracker):
-            dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=MENU_BUTTONS)
+        if await screen_and_reply(dispatcher, tracker):
+            return []
+        if describes_symptoms(tracker):
+            return reroute_to_symptom_check(tracker)
+        dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=MENU_BUTTONS)
         return []

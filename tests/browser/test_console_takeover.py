@@ -34,17 +34,24 @@ def sign_in(driver, url: str, username: str, password: str) -> None:
         lambda d: "ok" in d.find_element(By.ID, "connection").get_attribute("class"))
 
 
-def open_entry(driver, conversation: str) -> None:
-    """Click the queue entry; the live list may re-render under us, so retry briefly."""
+def click(driver, css: str) -> None:
+    """Scroll the element into view and click it once it is enabled; the live page re-renders
+    under us (queue updates, permissions), so retry briefly."""
     def clicked(d) -> bool:
         try:
-            button = d.find_element(By.CSS_SELECTOR, f'#queue-list [data-id="{conversation}"]')
-            d.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-            button.click()
+            element = d.find_element(By.CSS_SELECTOR, css)
+            if not element.is_enabled():
+                return False
+            d.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+            element.click()
             return True
         except WebDriverException:
             return False
-    WebDriverWait(driver, 10).until(clicked, message="could not open the queue entry")
+    WebDriverWait(driver, 10).until(clicked, message=f"could not click {css}")
+
+
+def open_entry(driver, conversation: str) -> None:
+    click(driver, f'#queue-list [data-id="{conversation}"]')
 
 
 def patient_says(driver, text: str) -> None:
@@ -67,15 +74,12 @@ def test_web_patient_to_agent_and_back(stack, browser, second_browser, output_di
                                    message="the new entry never appeared in the console")
     (conversation,) = queue_ids(agent) - before
     open_entry(agent, conversation)
-    claim = WebDriverWait(agent, 10).until(
-        lambda d: d.find_element(By.ID, "btn-claim") if d.find_element(By.ID, "btn-claim")
-        .is_enabled() else None)
-    claim.click()
+    click(agent, "#btn-claim")
     WebDriverWait(agent, 10).until(lambda d: d.find_element(By.ID, "btn-send").is_enabled())
     WebDriverWait(patient, 15).until(lambda d: any("clinic team" in t for t in staff_texts(d)))
 
     agent.find_element(By.ID, "reply-text").send_keys("Hello, this is Sam from the front desk.")
-    agent.find_element(By.ID, "btn-send").click()
+    click(agent, "#btn-send")
     WebDriverWait(patient, 15).until(
         lambda d: any("Sam from the front desk" in t for t in staff_texts(d)),
         message=f"reply never reached the widget; saw {staff_texts(patient)}")
@@ -89,7 +93,7 @@ def test_web_patient_to_agent_and_back(stack, browser, second_browser, output_di
     patient.save_screenshot(str(output_dir / "takeover-patient.png"))
     agent.save_screenshot(str(output_dir / "takeover-console.png"))
 
-    agent.find_element(By.ID, "btn-handback").click()
+    click(agent, "#btn-handback")
     WebDriverWait(agent, 5).until(expected_conditions.alert_is_present())
     agent.switch_to.alert.accept()  # "Hand this conversation back …?"
     wait_for_bot_text(patient, "automated assistant")

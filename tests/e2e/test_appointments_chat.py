@@ -8,6 +8,7 @@ import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from actions.escalation.store import EscalationQueue
 from tests.e2e.helpers import say, texts
 
 CODE = re.compile(r"Confirmation code: ([A-Z0-9]{6})")
@@ -72,6 +73,8 @@ def test_bad_input_gets_clear_messages_then_a_person(stack) -> None:
     final = texts(say(stack, sender, "sunday at 10"))
     assert "closed" in final.lower() or "sunday" in final.lower()
     assert "person from the clinic team" in final
+    entry = EscalationQueue.from_url(stack.redis_settings.url).get(sender)
+    assert entry is not None and entry.summary.reason.value == "scheduling_dead_end"
     # The form is over: the next message is a normal turn again.
     assert "not a clinician" in texts(say(stack, sender, "hello"))
 
@@ -123,9 +126,13 @@ def test_faq_answers_name_their_page_and_never_guess(stack) -> None:
     unsure = say(stack, sender, "do you offer acupuncture?")
     assert "Source:" not in texts(unsure)
     assert "Talk to a person" in buttons(unsure)
-    medical = say(stack, sender, "is this rash on my arm serious?")
+    dosing = say(stack, sender, "how much ibuprofen can I give my child?")
+    assert "Source:" not in texts(dosing) and "can't answer medical questions" in texts(dosing)
+    assert "Check my symptoms" in buttons(dosing)
+    # Describing a symptom goes straight into the symptom check, never an FAQ answer.
+    medical = say(stack, new_sender(), "is this rash on my arm serious?")
     assert "Source:" not in texts(medical)
-    assert "Check my symptoms" in buttons(medical)
+    assert "How old is the person" in texts(medical)
 
 
 def test_urgent_result_offers_same_day_slots(stack) -> None:

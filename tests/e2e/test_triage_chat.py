@@ -129,3 +129,14 @@ def test_batch_and_chat_reach_the_same_disposition(stack, message, tmp_path: Pat
     assert list(rows[0]) == ["case_id", "disposition", "crisis", "red_flags", "llm_used",
                              "reason"]
     assert rows[0]["disposition"] == chat
+
+
+@pytest.mark.parametrize("message", [
+    "my 2 year old has had diarrhoea since this morning but is drinking",  # NLU: clinic question
+    "blorp my knee hurts zzz",                                            # NLU: low confidence
+])
+def test_symptoms_that_nlu_files_elsewhere_still_start_the_symptom_check(stack, sender,
+                                                                         message) -> None:
+    reply = say(stack, sender, message)
+    assert is_question(reply), texts(reply)
+    assert tracker(stack, sender)["slots"]["triage_complaint"] == message
