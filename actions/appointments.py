@@ -24,7 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import escalation_service
 from actions.core.booking import dialogue
-from actions.core.booking.state import EMERGENCY, HANDOFF, BookingState
+from actions.core.booking.state import ASK_REASON, EMERGENCY, HANDOFF, BookingState
 from actions.core.escalation.model import Reason
 from actions.core.faq.answer import decide, default_retriever
 from actions.core.privacy import conversation_log_fields
@@ -86,12 +86,14 @@ def _wants_same_day(tracker: Tracker) -> bool:
 def _is_topic_switch(state: BookingState, tracker: Tracker, ctx: dialogue.BookingContext) -> bool:
     """A clinic question or a request for a person that is not an answer to our question."""
     text = _text(tracker)
-    if _intent(tracker) not in INTERRUPTING_INTENTS or text.startswith("/"):
+    intent = _intent(tracker)
+    if intent not in INTERRUPTING_INTENTS or text.startswith("/"):
         return False
+    if intent == "request_human":
+        # The free-text reason would swallow "can I talk to someone": ask the words, not the step.
+        return state.step == ASK_REASON or not dialogue.accepts(state, text, ctx)
     if dialogue.accepts(state, text, ctx):
         return False
-    if _intent(tracker) == "request_human":
-        return True
     return decide(text, default_retriever()).kind == "answer"
 
 

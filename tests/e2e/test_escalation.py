@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 import uuid
 
+import pytest
+
 from actions.escalation.store import EscalationQueue
 from tests.e2e.console_client import ConsoleUser, new_staff
 from tests.e2e.helpers import say, texts
@@ -135,3 +137,17 @@ def test_a_second_agent_cannot_reply_to_a_claimed_conversation(stack) -> None:
     assert supervisor.act(sender, "reply", text="A supervisor here.").status_code == 200
     assert first.act(sender, "resolve").status_code == 200
     assert "not a clinician" in texts(say(stack, sender, "hello"))
+
+
+@pytest.mark.parametrize(("opening", "question"), [
+    ("I'd like to book an appointment", "What kind of visit"),
+    ("book a follow-up visit", "what is the visit for"),  # a free-text answer is expected here
+])
+def test_asking_for_a_person_mid_booking_ends_the_form_and_queues(stack, opening,
+                                                                  question) -> None:
+    sender = f"esc-{uuid.uuid4().hex[:10]}"
+    assert question in texts(say(stack, sender, opening))
+    reply = texts(say(stack, sender, "can I just talk to a real person"))
+    assert "asked a person" in reply and question not in reply
+    assert queue(stack).get(sender).summary.reason.value == "patient_request"
+    assert "not a clinician" in texts(say(stack, sender, "hello"))  # no booking question

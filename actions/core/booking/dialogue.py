@@ -209,7 +209,7 @@ def handle(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
     """Apply the patient's answer to the current step; returns messages to show before the next
     prompt (an error, a confirmation, the final summary). Mutates ``state``."""
     text = (text or "").strip()
-    if parse.is_stop(text):
+    if parse.is_stop(text, state.task):
         state.outcome = STOPPED
         nothing = "Nothing was booked or changed." if state.task != LIST else ""
         return [Reply(f"OK, I've stopped. {nothing} Is there anything else I can help with?"
@@ -512,7 +512,7 @@ def accepts(state: BookingState, text: str, ctx: BookingContext) -> bool:
     ("where do I park?") from an answer, so the form can let the FAQ answer it and resume."""
     text = (text or "").strip()
     step = state.step
-    if parse.is_stop(text):
+    if parse.is_stop(text, state.task):
         return True
     if step == ASK_TASK:
         return parse.detect_task(text) is not None

@@ -33,8 +33,15 @@ _NAME_OK = re.compile(r"^[^\W\d_][^\W\d_'’\-. ]*(?:[\s'’\-.]+[^\W\d_]+)*\.?$
 _NAME_PREFIX = re.compile(r"^\s*(my\s+name\s+is|i\s*am|i'?m|it'?s|name\s*:?|this\s+is)\s+", re.I)
 
 
-def is_stop(text: str) -> bool:
-    return bool(_STOP.match(text or ""))
+_CANCEL_THIS = re.compile(r"^\s*cancel(\s+(that|it|this|booking|please))?\s*[.!]*\s*$", re.I)
+
+
+def is_stop(text: str, task: str | None = None) -> bool:
+    """"stop", "never mind"…; and a bare "cancel" while booking, moving or listing (while
+    cancelling an appointment, "cancel" is the task itself)."""
+    if _STOP.match(text or ""):
+        return True
+    return task not in (None, CANCEL) and bool(_CANCEL_THIS.match(text or ""))
 
 
 def detect_task(text: str) -> str | None:

@@ -120,6 +120,8 @@ def test_two_patients_racing_for_one_slot_the_loser_gets_the_next_times(ctx) -> 
     ("february 30", "February"),
     ("last monday", "past"),
     ("blah blah", "day or time"),
+    ("tomorrow at 7pm", "won't work"),      # outside opening hours
+    ("june 1st", "6 weeks ahead"),          # beyond the booking horizon
 ])
 def test_bad_dates_get_a_clear_message_and_another_chance(ctx, bad: str, expected: str) -> None:
     state = dialogue.begin("book a follow-up")
@@ -204,6 +206,13 @@ def test_stop_ends_without_booking(ctx) -> None:
     state = dialogue.begin("book a follow-up")
     text = say(state, ctx, "never mind")
     assert state.outcome == STOPPED and "Nothing was booked" in text
+    booking = dialogue.begin("book a follow-up")
+    say(booking, ctx, "cancel that")
+    assert booking.outcome == STOPPED
+    # While cancelling an appointment, "cancel" is the task, not a way out.
+    cancelling = dialogue.begin("/manage_appointment")
+    say(cancelling, ctx, "cancel")
+    assert cancelling.outcome is None and cancelling.step == ASK_CODE
 
 
 def test_same_day_visits_only_today_or_tomorrow(ctx) -> None:
