@@ -1,9 +1,13 @@
 """Our Rasa input/output channels (loaded by Rasa from bot/credentials.yml).
 
-Loading them also installs, in the Rasa process, the log filter that keeps patient text out of
-Rasa's error logs and the cached validator for action-server responses."""
+In the Rasa process, loading them also installs the log filter that keeps patient text out of
+Rasa's error logs and the Rasa hot-path fixes. The pure helpers here (sms_render,
+request_validation, ...) are imported by tests in the 3.11 venv, where rasa is absent."""
 
-from bot import log_privacy, rasa_speedups
+import importlib.util
 
-log_privacy.install()
-rasa_speedups.install()
+if importlib.util.find_spec("rasa") is not None:
+    from bot import log_privacy, rasa_speedups
+
+    log_privacy.install()
+    rasa_speedups.install()

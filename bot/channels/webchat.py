@@ -19,6 +19,7 @@ import hashlib
 import inspect
 import logging
 import os
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -69,6 +70,26 @@ class WebChatOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"custom": json_message})
 
 
+class PerProcessRedisManager(AsyncRedisManager):
+    """python-socketio's Redis manager, with an id per process.
+
+    Rasa builds the channel (and this manager) before Sanic forks its workers, so every worker
+    inherited the same ``host_id``, and each listener dropped the others' messages as its own:
+    a reply emitted by one worker never reached a browser connected to another."""
+
+    @property  # type: ignore[override]
+    def host_id(self) -> str:
+        if getattr(self, "_host_pid", None) != os.getpid():
+            self._host_pid = os.getpid()
+            self._host_id = uuid.uuid4().hex
+        return self._host_id
+
+    @host_id.setter
+    def host_id(self, value: str) -> None:
+        self._host_pid = os.getpid()
+        self._host_id = value
+
+
 def allowed_origins_from_env() -> list[str] | str | None:
     raw = os.environ.get("WEBCHAT_ALLOWED_ORIGINS", "").strip()
     if not raw:
@@ -109,7 +130,7 @@ class WebChatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         redis_url = os.environ.get("REDIS_URL", "").strip()
-        manager = AsyncRedisManager(redis_url, channel="webchat") if redis_url else None
+        manager = PerProcessRedisManager(redis_url, channel="webchat") if redis_url else None
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins_from_env(),
                           client_manager=manager)
         bp = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)

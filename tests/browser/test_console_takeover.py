@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
+from actions.escalation.store import EscalationQueue
 from tests.browser.helpers import wait_for_bot_text
 from tests.e2e.console_client import new_staff
 
@@ -101,3 +103,25 @@ def test_web_patient_to_agent_and_back(stack, browser, second_browser, output_di
     patient_says(patient, "what are your opening hours on saturday?")
     wait_for_bot_text(patient, "Source:")
     assert len(patient.find_elements(By.CSS_SELECTOR, ".tc-bot")) > bot_count
+
+
+def test_staff_messages_reach_the_browser_whichever_rasa_worker_sends_them(stack, browser) -> None:
+    """Rasa runs 2 Sanic workers; the browser's socket lives in one of them, while a staff reply
+    (Rasa HTTP API) may land in either. Each of several posts must arrive."""
+    queue = EscalationQueue.from_url(stack.redis_settings.url)
+    before = {e.conversation_id for e in queue.open_entries()}
+    browser.get(f"{stack.web_url}/")
+    patient_says(browser, "can I speak to a human please")
+    wait_for_bot_text(browser, "asked a person from the clinic team")
+    (conversation,) = {e.conversation_id for e in queue.open_entries()} - before
+    for i in range(6):  # separate connections: Sanic spreads them over its workers
+        r = httpx.post(f"{stack.rasa_url}/conversations/{conversation}/tracker/events",
+                       params={"token": stack.auth_token, "output_channel": "latest",
+                               "execute_side_effects": "true"},
+                       json=[{"event": "bot", "text": f"staff note {i}",
+                              "metadata": {"agent": "t", "agent_name": "Tess"}}], timeout=10)
+        assert r.status_code == 200, r.text
+    WebDriverWait(browser, 15).until(
+        lambda d: sum(t.endswith(tuple(f"staff note {i}" for i in range(6)))
+                      for t in staff_texts(d)) == 6,
+        message=f"not every staff message arrived: {staff_texts(browser)}")
