@@ -116,6 +116,22 @@ def _fallback_before(tracker: Tracker) -> bool:
                for e in between)
 
 
+class ActionScreenWhilePaused(Action):
+    """Run by our channels after each message in a conversation a person owns (Rasa is paused
+    then, see bot/channels/paused_safety.py): silent unless the words are an emergency or a
+    crisis, which get the 911/988 instruction at once and a top-priority queue entry."""
+
+    def name(self) -> str:
+        return "action_screen_while_paused"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        await screen_and_reply(dispatcher, tracker)
+        # Back to "waiting for the patient": without it the next turn (after hand back) would
+        # follow this action instead of a listen, and no rule would match.
+        return [ActionExecuted("action_listen")]
+
+
 class ActionSafeOutOfScope(Action):
     def name(self) -> str:
         return "action_safe_out_of_scope"

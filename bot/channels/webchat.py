@@ -31,6 +31,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels import session_tokens
+from bot.channels.paused_safety import screen_if_paused
 
 log = logging.getLogger(__name__)
 
@@ -186,5 +187,6 @@ class WebChatInput(InputChannel):
             await on_new_message(
                 UserMessage(text, output, conversation_id, input_channel=self.name())
             )
+            await screen_if_paused(conversation_id, output)
 
         return bp

@@ -151,3 +151,23 @@ def test_asking_for_a_person_mid_booking_ends_the_form_and_queues(stack, opening
     assert "asked a person" in reply and question not in reply
     assert queue(stack).get(sender).summary.reason.value == "patient_request"
     assert "not a clinician" in texts(say(stack, sender, "hello"))  # no booking question
+
+
+def test_red_flags_still_get_911_while_a_person_owns_the_conversation(stack) -> None:
+    sender = f"esc-{uuid.uuid4().hex[:10]}"
+    say(stack, sender, "I want to talk to a person")
+    agent = ConsoleUser(stack, *new_staff(stack))
+    agent.wait_for_entry(sender)
+    assert agent.act(sender, "claim").status_code == 200
+    assert queue(stack).get(sender).priority == 2
+    # Ordinary messages are for the person: the assistant stays silent.
+    assert say(stack, sender, "I wanted to ask about my bill") == []
+    # A red flag is the one exception: the 911 instruction at once, and the entry goes to the top.
+    reply = texts(say(stack, sender, "now my chest is crushing and my left arm is numb"))
+    assert reply.startswith("Call 911 now")
+    deadline = time.time() + 2
+    while time.time() < deadline and queue(stack).get(sender).priority != 0:
+        time.sleep(0.05)
+    entry = queue(stack).get(sender)
+    assert entry.priority == 0 and entry.status == "claimed" and entry.owner
+    assert say(stack, sender, "ok") == []  # still paused for the person
