@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from actions.core.text_distance import damerau_levenshtein
+
 try:
     from spellchecker import SpellChecker
 except ImportError:  # pragma: no cover - the guard just becomes the lexicon itself
@@ -22,25 +24,6 @@ def _english_words() -> frozenset[str]:
         return frozenset()
     checker = SpellChecker(distance=1)
     return frozenset(checker.word_frequency.keys())
-
-
-def damerau_levenshtein(a: str, b: str, limit: int = 3) -> int:
-    """Optimal string alignment distance (adjacent transpositions count 1), capped at limit+1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
 
 
 # Function words are never the intended target of a typo fix ("thrat" is "throat", not "that").

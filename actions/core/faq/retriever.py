@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from actions.core.faq.knowledge import DEFAULT_FAQ_DIR, FaqEntry
+from actions.core.text_distance import damerau_levenshtein as _edit_distance
 
 SYNONYMS_FILE = "_synonyms.yml"
 
@@ -112,25 +113,6 @@ def stem(word: str) -> str:
     if w.endswith("e") and len(w) > 4:
         w = w[:-1]  # change/changed/changing -> chang
     return w
-
-
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (adjacent transpositions), stopping early once above ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
 
 
 def _strings(values: object, path: Path, field: str) -> list[str]:
