@@ -7,7 +7,7 @@ BOT := .venvs/bot/bin
 # Pass extra pytest arguments with e.g.  make test ARGS="-k restart"
 ARGS ?=
 
-.PHONY: setup run test unit validate lint bench train retrain check-python triage-batch triage-eval \
+.PHONY: setup run test unit validate lint bench bench-screen train retrain check-python triage-batch triage-eval \
 	staff-user
 
 check-python:
@@ -45,6 +45,10 @@ lint: setup
 ## Load test against this assistant and a vanilla Rasa 3.6 project on the same data.
 bench: setup
 	@$(ACT) bench/run_bench.py $(ARGS)
+
+## What the screening gate adds to a turn (its action-server round trip, idle and under load).
+bench-screen: setup
+	@$(ACT) bench/screen_latency.py $(ARGS)
 
 ## Pre-screen a CSV (case_id,age,sex,message) with the chat's own pipeline (rules + guarded LLM).
 triage-batch: setup

@@ -1,9 +1,11 @@
 """Fallback and out-of-scope replies that first screen the words for red flags and crisis.
 
 Why: a patient in danger may not phrase it as a symptom report ("i just want it all to end",
-"my dad collapsed"), and NLU might file it as out of scope or low confidence. Every such message
-is run through the deterministic rules; an emergency or crisis gets the 911 / 988 reply and an
-audit record instead of "I didn't understand".
+"my dad collapsed"), and NLU might file it as out of scope or low confidence. The screening gate
+(bot/safety_gate.py) already screens every message before NLU's guess is acted on; these actions
+screen once more through the same path (actions/safety_gate.py), so an emergency or crisis gets
+the 911 / 988 reply and an audit record instead of "I didn't understand" even if the gate's call
+was skipped.
 """
 
 from __future__ import annotations
@@ -16,43 +18,13 @@ from rasa_sdk.events import ActionExecuted, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import audit_store, escalation_service, triage_service
-from actions.core.escalation.model import Reason, Summary
+from actions import escalation_service, triage_service
+from actions.core.escalation.model import Reason
 from actions.core.menu import DIDNT_UNDERSTAND, MENU_BUTTONS, OUT_OF_SCOPE
-from actions.core.privacy import conversation_hash, conversation_log_fields
-from actions.core.triage.audit import build_record
-from actions.core.triage.messages import compose
+from actions.core.privacy import conversation_log_fields
+from actions.safety_gate import screen_and_reply
 
 log = logging.getLogger(__name__)
-
-
-async def screen_and_reply(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """True if the message was an emergency or crisis and has been answered."""
-    text = (tracker.latest_message or {}).get("text") or ""
-    if not text or text.startswith("/"):
-        return False
-    assessment = triage_service.rule_screen(text)
-    if not (assessment.crisis or assessment.disposition == "emergency"):
-        return False
-    message = compose(assessment.disposition, assessment.crisis, assessment.reasons, None, None,
-                      assessment.return_precautions)
-    for line in message.all:
-        dispatcher.utter_message(text=line)
-    reason = Reason.CRISIS if assessment.crisis else Reason.EMERGENCY
-    # Staff are alerted in the background; the 911/988 message never waits for the queue.
-    escalation_service.escalate_in_background(tracker, reason, Summary(
-        reason=reason, chief_complaint=text[:300], red_flags=list(assessment.red_flags),
-        disposition=assessment.disposition,
-        channel=escalation_service.channel_of(tracker)))
-    record = build_record(conversation_hash(tracker.sender_id), assessment, None)
-    try:
-        await audit_store.append(record)
-    except Exception as exc:
-        log.error("audit write failed", extra=conversation_log_fields(
-            tracker.sender_id, error=type(exc).__name__))
-    log.info("safety net fired", extra=conversation_log_fields(
-        tracker.sender_id, disposition=assessment.disposition, crisis=assessment.crisis))
-    return True
 
 
 def describes_symptoms(tracker: Tracker) -> bool:
@@ -93,8 +65,9 @@ class ActionSafeFallback(Action):
             # Mid-form (e.g. "3" or "idk" as an answer): the form takes the text as the answer
             # and carries on right after this action, so stay silent.
             return []
-        if await screen_and_reply(dispatcher, tracker):
-            return []
+        handled = await screen_and_reply(dispatcher, tracker)
+        if handled is not None:
+            return handled
         if describes_symptoms(tracker):
             return reroute_to_symptom_check(tracker)
         if _fallback_before(tracker):
@@ -116,30 +89,15 @@ def _fallback_before(tracker: Tracker) -> bool:
                for e in between)
 
 
-class ActionScreenWhilePaused(Action):
-    """Run by our channels after each message in a conversation a person owns (Rasa is paused
-    then, see bot/channels/paused_safety.py): silent unless the words are an emergency or a
-    crisis, which get the 911/988 instruction at once and a top-priority queue entry."""
-
-    def name(self) -> str:
-        return "action_screen_while_paused"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list[dict[str, Any]]:
-        await screen_and_reply(dispatcher, tracker)
-        # Back to "waiting for the patient": without it the next turn (after hand back) would
-        # follow this action instead of a listen, and no rule would match.
-        return [ActionExecuted("action_listen")]
-
-
 class ActionSafeOutOfScope(Action):
     def name(self) -> str:
         return "action_safe_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        if await screen_and_reply(dispatcher, tracker):
-            return []
+        handled = await screen_and_reply(dispatcher, tracker)
+        if handled is not None:
+            return handled
         if describes_symptoms(tracker):
             return reroute_to_symptom_check(tracker)
         dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=MENU_BUTTONS)

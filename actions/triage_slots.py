@@ -15,6 +15,7 @@ AGE = "triage_age"
 STOPPED = "triage_stopped"
 DISPOSITION = "triage_disposition"
 CRISIS = "triage_crisis"
+TRIAGE_FORM = "triage_form"
 
 # Cleared when an assessment ends, so the next symptom check starts fresh.
 INTERVIEW_SLOTS = (COMPLAINT, ANSWER, ANSWERS, ASKED, QUESTION, AGE, STOPPED)

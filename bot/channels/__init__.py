@@ -7,7 +7,9 @@ request_validation, ...) are imported by tests in the 3.11 venv, where rasa is a
 import importlib.util
 
 if importlib.util.find_spec("rasa") is not None:
-    from bot import log_privacy, rasa_speedups
+    from bot import log_privacy, rasa_speedups, safety_gate
 
     log_privacy.install()
     rasa_speedups.install()
+    # Every patient message is screened for red flags and crisis before anything else.
+    safety_gate.install()

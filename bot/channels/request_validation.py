@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-MAX_MESSAGE_CHARS = 2000
+# Long messages are read, not refused (see message_limits); this limit only stops abuse.
+from bot.channels.message_limits import HARD_LIMIT_CHARS as MAX_MESSAGE_CHARS
+
 MAX_SENDER_CHARS = 128
 # Sender ids end up in Redis keys and URLs: keep them to a conservative alphabet.
 _SENDER_RE = re.compile(r"^[A-Za-z0-9_\-:.+@=]+$")

@@ -19,7 +19,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.paused_safety import screen_if_paused
 from bot.channels.request_validation import InvalidChatRequest, parse_chat_request
 
 log = logging.getLogger(__name__)
@@ -57,7 +56,6 @@ class PatientRestInput(RestInput):
                     UserMessage(chat.message, collector, chat.sender, input_channel=self.name(),
                                 metadata=chat.metadata)
                 )
-                await screen_if_paused(chat.sender, collector, request.app)
             except CancelledError:
                 log.error("rest turn cancelled conv=%s", _conv_hash(chat.sender))
             except Exception as exc:  # never leak a stack trace (or the text) to client or log

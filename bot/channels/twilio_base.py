@@ -35,7 +35,6 @@ from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from bot.channels import sms_render
-from bot.channels.paused_safety import screen_if_paused
 from bot.channels.sms_render import Rendered
 from bot.channels.twilio_policy import Keyword, keyword, sender_id, signed_url
 from bot.channels.twilio_store import TwilioStore
@@ -268,7 +267,6 @@ class TwilioInput(InputChannel):
         text = sms_render.choose_option(body, await self.store.options(sender)) or body
         output = TwilioOutput(self, reply_key=message_sid)
         await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
-        await screen_if_paused(sender, output)
         await output.flush(sender)
 
     # ---- sending ------------------------------------------------------------------------------

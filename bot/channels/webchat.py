@@ -31,11 +31,10 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels import session_tokens
-from bot.channels.paused_safety import screen_if_paused
+from bot.channels.message_limits import HARD_LIMIT_CHARS as MAX_MESSAGE_CHARS
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
 
 
 def _conv_hash(conversation_id: str) -> str:
@@ -187,6 +186,5 @@ class WebChatInput(InputChannel):
             await on_new_message(
                 UserMessage(text, output, conversation_id, input_channel=self.name())
             )
-            await screen_if_paused(conversation_id, output)
 
         return bp

@@ -70,9 +70,31 @@ def test_malformed_requests_get_400_with_a_reason(stack, body, reason) -> None:
     assert "Traceback" not in r.text
 
 
-def test_too_long_message_is_refused_kindly(stack, sender) -> None:
+def test_a_long_message_is_read_to_its_end(stack, sender) -> None:
+    story = ("I have been feeling off for a few weeks, tired after work and not sleeping well, "
+             "and my knees ache when I climb the stairs. ") * 40
+    message = story + "Right now I have crushing chest pain going into my left arm."
+    assert len(message) > 5000
     r = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook",
-                   json={"sender": sender, "message": "a" * 5000}, timeout=10)
+                   json={"sender": sender, "message": message}, timeout=30)
+    assert r.status_code == 200
+    texts = [m.get("text") or "" for m in r.json()]
+    assert texts and "911" in texts[0]
+
+
+def test_a_message_far_beyond_any_real_one_is_cut_kindly_not_refused(stack, sender) -> None:
+    message = "my knees ache a little. " * 1200 + "I want to end my life tonight."
+    assert len(message) > 25_000
+    r = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook",
+                   json={"sender": sender, "message": message}, timeout=30)
+    assert r.status_code == 200
+    texts = " ".join(m.get("text") or "" for m in r.json())
+    assert "988" in texts and "very long" in texts
+
+
+def test_an_abusive_body_is_refused_with_a_reason(stack, sender) -> None:
+    r = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook",
+                   json={"sender": sender, "message": "a" * 250_000}, timeout=30)
     assert r.status_code == 400
     assert "too long" in r.json()["error"]
 

@@ -1,0 +1,141 @@
+"""``action_safety_screen``: the action-server half of the screening gate (thin adapter).
+
+The Rasa process calls this action before anything else on every patient message
+(``bot/safety_gate.py``), with a small tracker: the message, the conversation's channel and the
+interview slots. The decision is pure (``actions.core.safety.gate``); this module turns it into
+messages, the staff alert, the audit record and the events that leave the current form.
+
+It is also the one emergency-response path: the safety net's fallbacks and the triage result use
+``respond_to_emergency`` too, so the 911 / 988 reply, the top-priority queue entry and the audit
+record are written once.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import audit_store, escalation_service
+from actions.core.escalation.model import Reason, Summary
+from actions.core.privacy import conversation_hash, conversation_log_fields
+from actions.core.safety import gate
+from actions.core.safety.spanish import TALK_TO_PERSON_ES
+from actions.core.triage.audit import build_record
+from actions.triage_slots import (
+    CRISIS,
+    DISPOSITION,
+    INTERVIEW_SLOTS,
+    TRIAGE_FORM,
+    state_from_tracker,
+)
+
+log = logging.getLogger(__name__)
+
+SUMMARY = "triage_summary"
+HANDOFF_REASON = "handoff_reason"
+APPOINTMENT_SLOTS = ("appt_state", "appt_answer")
+PERSON_BUTTON_ES = [{"title": TALK_TO_PERSON_ES, "payload": "/request_human"}]
+
+
+def screening_context(tracker: Tracker) -> tuple[str, float | None]:
+    """What this conversation already said about the problem: the interview's complaint and
+    free-text answers while the symptom check is running, and the age it was given."""
+    if (tracker.active_loop or {}).get("name") != TRIAGE_FORM:
+        return "", None
+    state = state_from_tracker(tracker)
+    if not state.complaint or state.complaint == "stopped":
+        return "", state.age_years
+    return state.narrative(), state.age_years
+
+
+def leave_forms() -> list[dict[str, Any]]:
+    """Events that end whatever form was running: 911 / 988 is the last word of this turn."""
+    return [ActiveLoop(None), SlotSet("requested_slot", None),
+            *[SlotSet(name, None) for name in (*INTERVIEW_SLOTS, *APPOINTMENT_SLOTS)]]
+
+
+def _audit_subject(decision: gate.GateDecision) -> Any:
+    if decision.assessment is not None:
+        return decision.assessment
+    # Spanish patterns: the findings are the extracted facts (never the raw message).
+    return SimpleNamespace(
+        facts=SimpleNamespace(present=list(decision.red_flags), absent=[]),
+        fired=list(decision.red_flags), red_flags=list(decision.red_flags),
+        disposition=decision.disposition, crisis=decision.crisis)
+
+
+async def respond_to_emergency(dispatcher: CollectingDispatcher, tracker: Tracker,
+                               decision: gate.GateDecision, complaint: str) -> list[dict[str, Any]]:
+    """Send the 911 / 988 reply, alert staff in the background, write the audit record; return
+    the events that leave the current form and remember the result for staff."""
+    for line in decision.lines:
+        dispatcher.utter_message(text=line)
+    reason = Reason.CRISIS if decision.crisis else Reason.EMERGENCY
+    facts = {"complaint": complaint[:300], "onset": None, "severity": None,
+             "red_flags": list(decision.red_flags), "disposition": decision.disposition}
+    summary = Summary(reason=reason, chief_complaint=facts["complaint"],
+                      red_flags=facts["red_flags"], disposition=decision.disposition,
+                      channel=escalation_service.channel_of(tracker),
+                      language=decision.language)
+    # Staff are alerted in the background: the 911/988 message never waits for the queue.
+    escalation_service.escalate_in_background(tracker, reason, summary)
+    record = build_record(conversation_hash(tracker.sender_id), _audit_subject(decision), None,
+                          channel=escalation_service.channel_of(tracker))
+    record["screen"] = {"gate": decision.kind, "language": decision.language,
+                        "about_other": decision.about_other}
+    try:
+        await audit_store.append(record)
+    except Exception as exc:  # the patient's reply must not depend on the audit store
+        log.error("audit write failed", extra=conversation_log_fields(
+            tracker.sender_id, error=type(exc).__name__))
+    log.info("safety gate fired", extra=conversation_log_fields(
+        tracker.sender_id, disposition=decision.disposition, crisis=decision.crisis,
+        language=decision.language, about_other=decision.about_other))
+    return [*leave_forms(), SlotSet(DISPOSITION, decision.disposition),
+            SlotSet(CRISIS, decision.crisis), SlotSet(SUMMARY, facts),
+            SlotSet(HANDOFF_REASON, None)]
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+async def screen_and_reply(dispatcher: CollectingDispatcher, tracker: Tracker,
+                           context: str = "",
+                           age: float | None = None) -> list[dict[str, Any]] | None:
+    """Screen the latest message; if the gate must answer, answer and return its events."""
+    text = latest_text(tracker)
+    if not text or text.startswith("/"):
+        return None
+    decision = gate.decide(text, context=context, age=age,
+                           clinic_phone=escalation_service.CLINIC_PHONE)
+    if decision.fired:
+        complaint = f"{context} {text}".strip() if context else text
+        return await respond_to_emergency(dispatcher, tracker, decision, complaint)
+    if decision.kind == gate.SPANISH:
+        lines = list(decision.lines)
+        for i, line in enumerate(lines):
+            dispatcher.utter_message(text=line,
+                                     buttons=PERSON_BUTTON_ES if i == len(lines) - 1 else None)
+        log.info("spanish reply", extra=conversation_log_fields(tracker.sender_id))
+        return []
+    return None
+
+
+class ActionSafetyScreen(Action):
+    """Run by the Rasa process before every turn; silent unless the gate must answer."""
+
+    def name(self) -> str:
+        return "action_safety_screen"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        context, age = screening_context(tracker)
+        events = await screen_and_reply(dispatcher, tracker, context=context, age=age)
+        return events or []

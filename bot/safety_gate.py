@@ -1,0 +1,204 @@
+"""The screening gate: every patient message is screened for red flags and crisis first.
+
+Why here, in the Rasa process, around ``MessageProcessor.handle_message``: whatever state the
+conversation is in — the opener, any interview question, any booking step, after an FAQ answer,
+while a person from the clinic owns the conversation (Rasa is paused then) — the words go through
+the same screen *before* NLU intents, forms or rules get a chance to swallow them as "a number",
+"yes/no" or "goodbye". Nothing the dialogue expected can outrank "my wife won't wake up".
+
+One turn:
+1. Very long messages are cut to their beginning and end (nothing real is that long; the patient
+   is told) — never refused.
+2. The action server's ``action_safety_screen`` gets the message with the facts gathered so far
+   (a small, fixed-size request: the turn's cost does not grow with the conversation). If it
+   answers with messages (911 / 988, or the Spanish reply), they go out at once, the current form
+   is left, and nothing else runs this turn.
+3. If the action server cannot be reached, a compact pattern list in this process
+   (``bot/safety_fallback.py``) still gives the 911 / 988 line: the emergency reply never depends
+   on another process being up.
+4. Otherwise Rasa handles the turn as usual — and if that produced no message at all (an action
+   crashed, a rule did not match), the patient gets a short apology with the 911 line instead of
+   silence.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import aiohttp
+import rasa
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    SlotSet,
+    UserUttered,
+    deserialise_events,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import safety_fallback
+from bot.channels.message_limits import fit_message
+from bot.conversation_hash import conversation_hash
+
+log = logging.getLogger(__name__)
+
+GATE_ACTION = "action_safety_screen"
+FALLBACK_ACTION = "action_safety_fallback_local"
+# The screen is a few ms of rules; under heavy load it may queue. Past this, the local pattern list
+# answers instead: a patient in danger never waits on a slow or dead action server.
+SCREEN_TIMEOUT_S = 6.0
+NO_REPLY_TEXT = (
+    "Sorry, I couldn't process that just now. If this is an emergency, call 911 (or call or text "
+    "988 for a mental health crisis). Please try again in a moment, or type \"person\" to reach "
+    "the clinic team."
+)
+CUT_NOTE = (
+    "Your message was very long, so I read its beginning and its end. If I missed something "
+    "important, please send it again in a shorter message."
+)
+# Slots the gate's request carries: what the screen needs to know "the facts gathered so far"
+# (the interview's complaint, answers and age) and who the conversation belongs to.
+SCREEN_SLOTS = ("triage_complaint", "triage_answers", "triage_age", "triage_question",
+                "screen_context")
+
+
+def _latest_user_event(tracker: DialogueStateTracker) -> UserUttered | None:
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return event
+    return None
+
+
+def screen_request(tracker: DialogueStateTracker) -> dict[str, Any]:
+    """The action-server request for the screen: fixed size, whatever the conversation's length."""
+    user = _latest_user_event(tracker)
+    slots = {name: tracker.get_slot(name) for name in SCREEN_SLOTS
+             if name in tracker.slots}
+    state = {
+        "sender_id": tracker.sender_id,
+        "slots": slots,
+        "latest_message": tracker.latest_message.as_dict() if tracker.latest_message else {},
+        "events": [user.as_dict()] if user else [],
+        "paused": tracker.is_paused(),
+        "followup_action": None,
+        "active_loop": tracker.active_loop or {},
+        "latest_action_name": tracker.latest_action_name,
+    }
+    return {"next_action": GATE_ACTION, "sender_id": tracker.sender_id, "tracker": state,
+            "domain": {}, "version": rasa.__version__}
+
+
+async def _remote_screen(processor: MessageProcessor, tracker: DialogueStateTracker,
+                         output_channel: OutputChannel) -> list[Event]:
+    endpoint = processor.action_endpoint
+    if endpoint is None:
+        raise RuntimeError("no action endpoint")
+    response = await endpoint.request(
+        json=screen_request(tracker), method="post",
+        timeout=aiohttp.ClientTimeout(total=SCREEN_TIMEOUT_S))
+    if not isinstance(response, dict):
+        raise RuntimeError("empty action-server response")
+    responses = response.get("responses") or []
+    events = deserialise_events(response.get("events") or [])
+    if not responses:
+        # Not for the gate to answer: keep what the screen remembers (slots only), then the
+        # normal turn. No ActionExecuted is logged, so rules and forms see the turn untouched.
+        for event in events:
+            if isinstance(event, SlotSet):
+                tracker.update(event)
+        return []
+    action = RemoteAction(GATE_ACTION, endpoint)
+    bot_events = await action._utter_responses(responses, output_channel, processor.nlg, tracker)
+    return [*bot_events, *events]
+
+
+def _local_screen(tracker: DialogueStateTracker) -> list[Event]:
+    text = (tracker.latest_message.text if tracker.latest_message else "") or ""
+    lines = safety_fallback.screen(text)
+    if not lines:
+        return []
+    return [BotUttered(text=line) for line in lines] + [ActiveLoop(None),
+                                                       SlotSet("requested_slot", None)]
+
+
+async def _run_gate(processor: MessageProcessor, tracker: DialogueStateTracker,
+                    output_channel: OutputChannel) -> bool:
+    """True if the gate answered this turn (the turn ends here)."""
+    text = (tracker.latest_message.text if tracker.latest_message else "") or ""
+    if not text.strip() or text.startswith("/"):
+        return False  # our own button payloads carry no patient words
+    action_name = GATE_ACTION
+    try:
+        events = await _remote_screen(processor, tracker, output_channel)
+    except Exception as exc:  # unreachable, slow or broken action server: screen here
+        log.error("safety screen unavailable, local patterns used conv=%s error=%s",
+                  conversation_hash(tracker.sender_id), type(exc).__name__)
+        events = _local_screen(tracker)
+        action_name = FALLBACK_ACTION
+    if not events:
+        return False
+    action = RemoteAction(action_name, processor.action_endpoint)
+    prediction = PolicyPrediction.for_action_name(processor.domain, GATE_ACTION) \
+        if action_name == GATE_ACTION else PolicyPrediction([], None)
+    processor._log_action_on_tracker(tracker, action, events, prediction)
+    await processor.execute_side_effects(events, tracker, output_channel)
+    # Back to "waiting for the patient", so the next turn's rules see a fresh user turn.
+    tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    log.info("safety gate answered conv=%s via=%s", conversation_hash(tracker.sender_id),
+             action_name)
+    return True
+
+
+def _bot_messages_since_user(tracker: DialogueStateTracker) -> int:
+    count = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            count += 1
+    return count
+
+
+async def handle_message(self: MessageProcessor,
+                         message: UserMessage) -> list[dict[str, Any]] | None:
+    """``MessageProcessor.handle_message`` with the gate in front and no silent turns."""
+    message.text, cut = fit_message(message.text or "")
+    tracker = await self.log_message(message, should_save_tracker=False)
+    if not await _run_gate(self, tracker, message.output_channel):
+        tracker = await self.run_action_extract_slots(message.output_channel, tracker)
+        await self._run_prediction_loop(message.output_channel, tracker)
+        if not tracker.is_paused() and _bot_messages_since_user(tracker) == 0:
+            log.error("turn ended without a reply conv=%s", conversation_hash(tracker.sender_id))
+            await _say(self, tracker, message.output_channel, NO_REPLY_TEXT)
+    if cut:
+        await _say(self, tracker, message.output_channel, CUT_NOTE)
+    await self.run_anonymization_pipeline(tracker)
+    await self.save_tracker(tracker)
+    if isinstance(message.output_channel, CollectingOutputChannel):
+        return message.output_channel.messages
+    return None
+
+
+async def _say(processor: MessageProcessor, tracker: DialogueStateTracker,
+               output_channel: OutputChannel, text: str) -> None:
+    event = BotUttered(text=text)
+    tracker.update(event)
+    await processor.execute_side_effects([event], tracker, output_channel)
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if not _installed:
+        MessageProcessor.handle_message = handle_message  # type: ignore[method-assign]
+        _installed = True
