@@ -30,7 +30,7 @@ class Assessment:
     facts: Any
     next_questions: list[Question] = field(default_factory=list)
     decided: bool = True  # False: asking next_questions could still change the outcome
-    advice: str | None = None
+    advice: str | None = None  # what to do now, from a deciding rule, worded for the age group
     return_precautions: list[str] = field(default_factory=list)
     sources: list[dict[str, str]] = field(default_factory=list)
 
@@ -166,6 +166,18 @@ def _apply_answers(facts: Facts, answers: dict[str, Any] | None, ruleset: RuleSe
             facts.absent.add(concept)
 
 
+def age_group(facts: Facts) -> str:
+    """"infant" (under 1), "child" (under 16), "adult", or "unknown": which wording of a rule's
+    texts the patient gets. An unknown age counts as a baby or child only when one is mentioned."""
+    if facts.age_years is not None:
+        if facts.age_years < 1:
+            return "infant"
+        return "child" if facts.age_years < 16 else "adult"
+    if facts.infant:
+        return "infant"
+    return "child" if facts.child else "unknown"
+
+
 def _vulnerable(facts: Facts) -> bool:
     """Self-care is never the answer for a baby under 3 months or a weakened immune system."""
     young = facts.age_years is not None and facts.age_years < 0.25
@@ -185,10 +197,17 @@ def assess_facts(
     else:
         level = ruleset.default.level  # never self-care by default
     crisis = any(rule.crisis for rule in fired)
+    # The deciding rules: those at the final level (and any crisis rule). Only they give the
+    # reasons, advice and return precautions, so a lower rule that also fired (a cold's home care
+    # next to a red flag) never adds texts that speak of another level or another finding.
     reasons_from = [r for r in fired if r.level == level or r.crisis] or [ruleset.default]
+    precautions_from = reasons_from
     if level == "self_care" and _vulnerable(facts):
+        # Too young or immunosuppressed for home care: the visit reason replaces the home-care
+        # reasons (one result, one disposition); the complaint's own "get help if" still applies.
         level = "routine"
-        reasons_from = [*reasons_from, ruleset.default]
+        precautions_from = [r for r in reasons_from if r.return_precautions] or [ruleset.default]
+        reasons_from = [ruleset.default]
 
     answered = set(answers or {})
     asked_concepts = present | facts.absent
@@ -205,12 +224,11 @@ def assess_facts(
                 questions.append(q)
         questions = questions[:MAX_QUESTIONS]
 
-    precautions = [r.return_precautions for r in fired if r.return_precautions]
-    if not fired and ruleset.default.return_precautions:
-        precautions.append(ruleset.default.return_precautions)
-    advice = next((r.advice for r in fired if r.level == "self_care" and r.advice), None)
+    group = age_group(facts)
+    precautions = [t for r in precautions_from if (t := r.text("return_precautions", group))]
+    advice = next((t for r in reasons_from if (t := r.text("advice", group))), None)
     sources: list[dict[str, str]] = []
-    for rule in reasons_from:
+    for rule in [*reasons_from, *(r for r in precautions_from if r not in reasons_from)]:
         for s in rule.sources:
             entry = {"publisher": s.publisher, "title": s.title, "url": s.url}
             if entry not in sources:
@@ -220,11 +238,11 @@ def assess_facts(
         crisis=crisis,
         red_flags=[r.id for r in fired if r.level == "emergency" or r.crisis],
         fired=[r.id for r in fired],
-        reasons=list(dict.fromkeys(r.reason for r in reasons_from)),
+        reasons=list(dict.fromkeys(r.text("reason", group) or r.reason for r in reasons_from)),
         facts=facts,
         next_questions=questions,
         decided=level == "emergency" or crisis or not questions,
-        advice=advice if level == "self_care" else None,
+        advice=advice,
         return_precautions=list(dict.fromkeys(precautions)),
         sources=sources,
     )

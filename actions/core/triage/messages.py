@@ -72,8 +72,10 @@ def compose(
     if explanation and explanation.strip() and explanation.strip() not in why:
         body.append(explanation.strip())
     now = WHAT_NOW[disposition]
-    if disposition == "self_care" and advice:
-        now = advice.strip()
+    if advice and advice.strip():
+        # Self-care: the advice is the plan. Otherwise it follows the level's own instruction
+        # (e.g. "contact the clinic today" + what a pregnant patient who is bleeding should do).
+        now = advice.strip() if disposition == "self_care" else f"{now} {advice.strip()}".strip()
     if now:
         body.append(f"What to do now: {now}")
     sooner = " ".join(dict.fromkeys(p.strip() for p in return_precautions if p.strip()))

@@ -46,6 +46,12 @@ RANGE_KEYS = (
     "severity_min", "severity_max", "pregnancy_weeks_min", "pregnancy_weeks_max",
 )  # fmt: skip
 FLAG_KEYS = ("infant", "child", "pregnant", "age_unknown")
+# A reason, advice or return_precautions text may be one string, or a mapping from the patient's age
+# group to its own wording ({default: ..., infant: ..., child: ..., adult: ...}): advice for a baby
+# is not advice for an adult. `default` (required) is used for any group without its own text and
+# when the age is unknown and no baby or child is mentioned.
+TEXT_FIELDS = ("reason", "advice", "return_precautions")
+AGE_GROUPS = ("infant", "child", "adult")
 WHEN_KEYS = frozenset(CONCEPT_KEYS + RANGE_KEYS + FLAG_KEYS + ("sex",))
 
 # Patient-facing text must describe, not diagnose (the LLM contract has the same rule).
@@ -92,10 +98,17 @@ class Rule:
     advice: str | None = None
     return_precautions: str | None = None
     file: str = ""
+    # field name -> age group -> text; the plain fields above hold the `default` wording
+    variants: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def rank(self) -> int:
         return RANK[self.level]
+
+    def text(self, name: str, group: str) -> str | None:
+        """`reason`, `advice` or `return_precautions` worded for an age group (see AGE_GROUPS;
+        anything else, e.g. "unknown", gets the default)."""
+        return self.variants.get(name, {}).get(group) or getattr(self, name)
 
 
 @dataclass(frozen=True)
@@ -151,7 +164,13 @@ def parse_rule(
     unknown = [k for k in source_keys if k not in sources]
     if unknown:
         raise RuleError(f"{where}: unknown source(s) {unknown}")
-    reason = str(raw.get("reason") or "").strip()
+    variants: dict[str, dict[str, str]] = {}
+    texts: dict[str, str | None] = {}
+    for name in TEXT_FIELDS:
+        texts[name], by_group = _text_variants(raw.get(name), f"{where}: {name}")
+        if by_group:
+            variants[name] = by_group
+    reason = texts["reason"] or ""
     if not reason:
         raise RuleError(f"{where}: rule has no reason")
     when = dict(raw.get("when") or {})
@@ -176,13 +195,15 @@ def parse_rule(
         asks.append(Question(str(q["id"]), str(q["text"]), str(q["concept"])))
     if len(asks) > MAX_ASKS:
         raise RuleError(f"{where}: at most {MAX_ASKS} follow-up questions per complaint")
-    advice = raw.get("advice")
-    precautions = raw.get("return_precautions")
+    advice = texts["advice"]
+    precautions = texts["return_precautions"]
     if level == "self_care" and not (advice and precautions):
         raise RuleError(f"{where}: self-care rules need advice and return_precautions")
     if level == "routine" and not precautions and not asks:
         raise RuleError(f"{where}: routine rules need return_precautions")
-    for text in (reason, advice or "", precautions or ""):
+    all_texts = [reason, advice or "", precautions or ""]
+    all_texts += [t for by_group in variants.values() for t in by_group.values()]
+    for text in all_texts:
         m = DIAGNOSIS_TERMS.search(text)
         if m:
             raise RuleError(f"{where}: patient-facing text names a diagnosis ({m.group(0)!r})")
@@ -197,7 +218,24 @@ def parse_rule(
         advice=str(advice) if advice else None,
         return_precautions=str(precautions) if precautions else None,
         file=where.split(":")[0],
+        variants=variants,
     )
+
+
+def _text_variants(value: Any, where: str) -> tuple[str | None, dict[str, str]]:
+    """(default text, {age group: text}) from a string or an age-group mapping."""
+    if value is None or value == "":
+        return None, {}
+    if not isinstance(value, dict):
+        return str(value).strip(), {}
+    unknown = set(value) - {"default", *AGE_GROUPS}
+    if unknown:
+        raise RuleError(f"{where}: unknown age group(s) {sorted(unknown)}; use {AGE_GROUPS}")
+    default = str(value.get("default") or "").strip()
+    if not default:
+        raise RuleError(f"{where}: age-group wording needs a `default`")
+    by_group = {g: str(t).strip() for g, t in value.items() if g != "default" and str(t).strip()}
+    return default, by_group
 
 
 def load_rules(
