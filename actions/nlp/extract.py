@@ -7,6 +7,7 @@ and minimising words ("probably nothing") produce no finding, so they cannot mov
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from actions.nlp import quantities as q
@@ -64,6 +65,39 @@ class Facts:
         self.absent.discard(concept)
 
 
+# "my dad had chest pain twenty minutes ago" is an event happening to another person now, not a
+# family history: a relative + "had" is history only when nothing in the sentence says it is
+# recent. ("Died", "passed away", "was diagnosed", "runs in the family" stay histories whatever the
+# sentence says.) Yesterday / last night are left out: "had a stroke last night" is usually already
+# being cared for, and saying it is current would send an ambulance for a history.
+_RECENT = re.compile(
+    r"\b(?:just now|right now|now (?:he|she|they|his|her|their)|currently|at the moment|today|"
+    r"tonight|this (?:morning|afternoon|evening)|"
+    r"(?:seconds?|minutes?|mins?|hours?|hrs?) ago|an hour ago|suddenly|all of a sudden|"
+    r"(?:is|'s|keeps|still|started|starting|can'?t|won'?t|isn'?t) (?:\w+ )?"
+    r"(?:having|going|getting|breathing|responding|waking|sweating|shaking|vomiting|bleeding))\b",
+    re.IGNORECASE,
+)
+_HISTORY_TRIGGER = re.compile(r"\b(?:died|dies|passed|diagnosed|history|hx|runs?|ran|family|fam)\b",
+                              re.IGNORECASE)
+
+
+def _family_history(ent: object) -> bool:
+    """ConText's FAMILY, unless the trigger is just "<relative> had" and the sentence is recent."""
+    if not bool(ent._.is_family):  # type: ignore[attr-defined]
+        return False
+    doc = ent.doc  # type: ignore[attr-defined]
+    for mod in ent._.modifiers:  # type: ignore[attr-defined]
+        if mod.category != "FAMILY":
+            continue
+        trigger = doc[mod.modifier_span[0]: mod.modifier_span[1]].text
+        if _HISTORY_TRIGGER.search(trigger):
+            return True
+        if not _RECENT.search(ent.sent.text):  # type: ignore[attr-defined]
+            return True
+    return False
+
+
 def _findings(text: str) -> tuple[list[Finding], str]:
     from actions.nlp.pipeline import SPAN_GROUP, get_pipeline  # spaCy only when text must be parsed
 
@@ -81,7 +115,7 @@ def _findings(text: str) -> tuple[list[Finding], str]:
                 start=ent.start_char,
                 end=ent.end_char,
                 negated=bool(ent._.is_negated),
-                family=bool(ent._.is_family),
+                family=_family_history(ent),
                 hypothetical=bool(ent._.is_hypothetical),
                 historical=bool(ent._.is_historical),
                 uncertain=bool(ent._.is_uncertain),
