@@ -44,7 +44,7 @@ CONTINUE_IN_ENGLISH_ES = "Continuar en inglés"
 # --- patient-facing lines --------------------------------------------------------------------
 EMERGENCY_FIRST_ES = "Llame al 911 ahora o vaya a la sala de emergencias más cercana."
 EMERGENCY_SELF_ES = (
-    "No maneje usted. Si puede, abra la puerta de entrada y tenga el teléfono a la mano."
+    "No maneje. Si puede, abra la puerta de entrada y tenga el teléfono a la mano."
 )
 BYSTANDER_ES = (
     "Ponga el teléfono en altavoz, siga las instrucciones del operador del 911 y quédese con la "
@@ -294,6 +294,7 @@ _GROUPS: dict[str, list[tuple[str, str]]] = {
         (r"\b(?:(?:se|me|te) )?(?:tomo|tome|trago|trague|bebio|bebi|comio|comi|tomaron|tragaron"
          r"|tomamos|tomaste) " + _G2 + r"(?:todas|todos|muchas|varias|demasiadas|un frasco"
          r"|una caja|un monton|un punado|el frasco|la caja|el bote|un bote|toda la caja"
+         r"|una botella|la botella"
          r"|todo el frasco|\d+) " + _G3 + r"(?:pastillas|pildoras|tabletas|capsulas|medicinas"
          r"|medicamentos|frasco|pastilla|de golpe)\b", "auto"),
         (r"\b(?:tomo|tome|trago|trague|tomaron|tragaron) " + _G2 + r"(?:un frasco|una caja"
@@ -339,12 +340,19 @@ _GROUPS: dict[str, list[tuple[str, str]]] = {
         (r"\bno " + _G1 + r"(?:quiero|quiere|quieres|queria|quisiera|deseo|desea) " + _G1
          + r"(?:vivir|seguir viviendo|seguir aqui|seguir con vida|estar vivo|estar viva|existir"
          r"|estar aqui(?! en)|estar en este mundo"
-         r"|seguir)\b(?! (?:con (?:el|la|este|esta) (?:tratamiento|medicina|doctor)))", "auto"),
+         r"|seguir(?= *(?:,|$)))\b"
+         r"(?! (?:con (?:el|la|este|esta) (?:tratamiento|medicina|doctor)))", "auto"),
         (r"\b(?:no tengo|no tiene|sin|ya no tengo) " + _G1 + r"ganas de vivir\b", "auto"),
         (r"\bmejor " + _G2 + r"muert[oa]s?\b", "auto"),
         (r"\b(?:mejor|ojala|quisiera) (?:\w+ )?(?:me|se) (?:muero|muera|muriera|muere)\b"
          + _IDIOM_DIE, "auto"),
         (r"\b(?:quiero|quisiera|quiere) desaparecer\b|\bdesaparecer para siempre\b", "auto"),
+        (r"\bcansad[oa]s? de (?:vivir|la vida|existir|estar vivo|estar viva)\b", "auto"),
+        (r"\bquiero que todo (?:se acabe|termine|se termine)\b", "auto"),
+        # Intent to overdose: "me voy a tomar todas las pastillas".
+        (r"\b(?:voy a|va a|quiero|quiere|pienso|piensa) (?:tomar|tragar)(?:me|se)? " + _G1
+         + r"(?:todas|un frasco|el frasco|toda la caja|la caja|un monton|una botella"
+         r"|la botella)\b", "auto"),
         # Purpose: "me tomé las pastillas para morir".
         (r"\bpara (?:morir\w*|matarme|matarse|quitarme la vida|quitarse la vida|no despertar)\b"
          + _IDIOM_DIE, "auto"),
@@ -369,6 +377,8 @@ _GROUPS: dict[str, list[tuple[str, str]]] = {
         (r"\b(?:me|se) (?:corte|corto|queme|quemo|lastime|lastimo|golpee|golpeo|hice dano"
          r"|hizo dano|cortaba|cortando) (?:\w+ ){0,4}a proposito\b", "auto"),
         (r"\bautolesion\w*|\bautolastim\w*", "auto"),
+        (r"\b(?:me|se) (?:estoy|esta|sigue|sigo) cortando\b" + _NOT_HAIR
+         + r"(?! (?:el |un |mi |su )?dedo)", "auto"),
     ],
     "warning_signs": [
         (r"\bno (?:voy|va|vas) a estar " + _G2 + r"(?:mucho tiempo|por mucho|aqui mucho"
@@ -390,7 +400,7 @@ _GROUPS: dict[str, list[tuple[str, str]]] = {
 # (https://medlineplus.gov/spanish/ency/article/003090.htm): call for a baby under 3 months with
 # a rectal temperature of 100.4 F (38 C) or higher.
 _INFANT_AGE = re.compile(
-    r"\b(?:(de|tiene|tenia|con|cumplio|cumple|apenas) )"
+    r"\b(?:(de|tiene|tenia|con|cumplio|cumple|apenas|nacio hace|nacida hace|nacido hace) )"
     r"(\d+|un|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce)"
     r" (dia|dias|semana|semanas|mes|meses)\b"
 )
@@ -440,11 +450,58 @@ _CRISIS_GROUPS = ("suicidal_ideation", "self_harm", "warning_signs")
 _ORDER = (*_EMERGENCY_GROUPS, *_CRISIS_GROUPS, "crisis_imminent")
 
 
+# Speed: a group's patterns run only if the message contains one of its anchor substrings (every
+# pattern of the group needs at least one of them to match), so a routine message costs a few
+# substring checks instead of ~100 regex scans. test_spanish_screen.py checks that the anchors
+# never change a result on every case we have.
+_ANCHORS: dict[str, tuple[str, ...]] = {
+    "chest_pain": ("pecho", "toracic", "corazon", "infarto", "cardiac"),
+    "breathing": ("respir", "aire", "ahog", "atragant", "asfixi"),
+    "cyanosis": ("morad", "azul", "gris"),
+    "unresponsive": ("respond", "reacciona", "despert", "despiert", "desma", "conocimiento",
+                     "sentido", "inconsciente", "desplom", "desvaneci", "respuesta", "se mueve"),
+    "stroke": ("cara", "boca", "labio", "ojo", "cachete", "mejilla", "rostro", "lado", "cuerpo",
+               "mitad", "hablar", "mover", "habla", "arrastra", "traba", "debilidad", "cerebra",
+               "embolia", "paralisis"),
+    "seizure": ("vulsi", "bulsi", "ataque", "ojos en blanco"),
+    "bleeding": ("sangr", "hemorragia"),
+    "anaphylaxis": ("garganta", "lengua", "labio", "boca", "cara", "anafila", "alergic"),
+    "poisoning": ("sobredosis", "veneno", "envenen", "intoxic", "pastilla", "pildora", "tableta",
+                  "capsula", "medic", "frasco", "golpe", "pila", "bateria", "iman", "cloro",
+                  "detergente", "jabon", "blanqueador", "lejia", "quimic", "insecticida",
+                  "raticida", "gasolina", "anticongelante", "destapacanos", "acido", "caja",
+                  "bote"),
+    "burn": ("quem", "electrocut", "electrica"),
+    "suicidal_ideation": ("morir", "matar", "suicid", "suisid", "vida", "viv", "existir", "aqui",
+                          "mundo", "seguir", "muer", "muri", "desaparecer", "acabe", "termine",
+                          "con todo", "tomar", "tragar", "despertar", "nacido"),
+    "self_harm": ("dano", "lastim", "cort", "proposito", "autoles"),
+    "warning_signs": ("a estar", "despidiendo", "regal", "repartiendo", "pastillas", "carga",
+                      "extran", "sin mi", "despedida"),
+}
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[tuple[str, re.Pattern[str], str], ...]:
+def _compiled() -> tuple[tuple[str, tuple[str, ...], re.Pattern[str], str], ...]:
     """Compile once, on first use (module import stays cheap)."""
-    return tuple((group, re.compile(rx), person)
+    return tuple((group, _ANCHORS[group], re.compile(rx), person)
                  for group, entries in _GROUPS.items() for rx, person in entries)
+
+
+# "se desmayó hace un año", "tuvo un infarto el año pasado": history, not an emergency now.
+# Only for the emergency groups: a past suicide attempt still matters to a crisis line.
+# "desde hace un mes" is an ongoing problem, not history, so it does not count.
+_HISTORY = re.compile(r"(?<!desde )\bhace (?:\w+ )?(?:ano|anos|mes|meses)\b"
+                      r"|\b(?:el|la) (?:ano|semana|mes) pasad[oa]\b"
+                      r"|\bde (?:nino|nina|joven|chiquito|chiquita)\b")
+
+
+def _history(norm: str, start: int, end: int) -> bool:
+    """True when the clause holding the match dates it months or years back."""
+    left = norm.rfind(",", 0, start)
+    right = norm.find(",", end)
+    clause = norm[left + 1: right if right != -1 else len(norm)]
+    return bool(_HISTORY.search(clause))
 
 
 def _negated(norm: str, start: int) -> bool:
@@ -488,15 +545,23 @@ def _infant_fever(norm: str) -> bool:
 
 def screen_spanish(text: str) -> SpanishScreen:
     """Screen one message for Spanish emergency and crisis language. Deterministic and pure."""
+    return _screen(text, use_anchors=True)
+
+
+def _screen(text: str, use_anchors: bool) -> SpanishScreen:
     norm = normalize(text or "")
     if not norm.strip(" ,"):
         return SpanishScreen(False, False, False, ())
     found: set[str] = set()
     persons: list[str] = []
-    for group, rx, fixed in _compiled():
+    for group, anchors, rx, fixed in _compiled():
+        if use_anchors and not any(a in norm for a in anchors):
+            continue
         for m in rx.finditer(norm):
             first = m.group(0).split()[0]
             if first not in _NEGATIONS and _negated(norm, m.start()):
+                continue
+            if group in _EMERGENCY_GROUPS and _history(norm, m.start(), m.end()):
                 continue
             found.add(group)
             persons.append(_person(m.group(0), fixed))

@@ -103,10 +103,12 @@ def test_fast() -> None:
             screen_spanish(t)
     per_message_ms = (time.perf_counter() - start) * 1000 / (5 * len(texts))
     assert per_message_ms < 5, per_message_ms
-    long = " ".join(texts)  # a very long message stays bounded too
+    # A 5,000-character message (every case at once) stays linear: this guards against
+    # catastrophic regex backtracking, not a latency budget (it takes ~20 ms; shared CI cores).
+    long = " ".join(texts)
     start = time.perf_counter()
     screen_spanish(long)
-    assert (time.perf_counter() - start) * 1000 < 50
+    assert (time.perf_counter() - start) * 1000 < 200
 
 
 # --- replies ---------------------------------------------------------------------------------
