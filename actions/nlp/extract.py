@@ -98,30 +98,66 @@ def _family_history(ent: object) -> bool:
     return False
 
 
+# medspacy ConText compares every modifier with every finding in a doc, so its cost grows with the
+# square of the message: a 20,000-character message took over 20 s in one piece. Its scopes never
+# cross a sentence, so a long message is parsed in pieces of whole sentences (a run-on sentence is
+# cut at a comma or a space) and the WHOLE message is still screened: nothing is truncated.
+CHUNK_CHARS = 1000
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+")
+
+
+def _chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) covering ``text`` in order; pieces end at sentence ends where possible."""
+    if len(text) <= size:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        if len(text) - start <= size:
+            out.append((start, text[start:]))
+            break
+        window = text[start: start + size]
+        cut = 0
+        for m in _SENTENCE_END.finditer(window):
+            cut = m.end()
+        if cut < size // 4:  # no sentence end in reach: a comma, else a space, else a hard cut
+            comma = window.rfind(", ")
+            space = window.rfind(" ")
+            cut = comma + 2 if comma >= size // 4 else (space + 1 if space >= size // 4 else size)
+        out.append((start, text[start: start + cut]))
+        start += cut
+    return out
+
+
 def _findings(text: str) -> tuple[list[Finding], str]:
     from actions.nlp.pipeline import SPAN_GROUP, get_pipeline  # spaCy only when text must be parsed
 
-    doc = get_pipeline()(text)
+    nlp = get_pipeline()
     lexicon = load_lexicon()
     out: list[Finding] = []
-    for ent in doc.spans[SPAN_GROUP]:
-        concept = lexicon.concepts.get(ent.label_)
-        if concept is None or concept.category == "idiom":
-            continue
-        out.append(
-            Finding(
-                concept=ent.label_,
-                text=ent.text,
-                start=ent.start_char,
-                end=ent.end_char,
-                negated=bool(ent._.is_negated),
-                family=_family_history(ent),
-                hypothetical=bool(ent._.is_hypothetical),
-                historical=bool(ent._.is_historical),
-                uncertain=bool(ent._.is_uncertain),
+    norms: list[str] = []
+    pieces = _chunks(text)
+    for (offset, _), doc in zip(pieces, nlp.pipe(piece for _, piece in pieces), strict=True):
+        norms.append(doc._.norm_text or doc.text.lower())
+        for ent in doc.spans[SPAN_GROUP]:
+            concept = lexicon.concepts.get(ent.label_)
+            if concept is None or concept.category == "idiom":
+                continue
+            out.append(
+                Finding(
+                    concept=ent.label_,
+                    text=ent.text,
+                    start=offset + ent.start_char,
+                    end=offset + ent.end_char,
+                    negated=bool(ent._.is_negated),
+                    family=_family_history(ent),
+                    hypothetical=bool(ent._.is_hypothetical),
+                    historical=bool(ent._.is_historical),
+                    uncertain=bool(ent._.is_uncertain),
+                )
             )
-        )
-    return out, doc._.norm_text or text.lower()
+    norm = "".join(norms) if len(norms) > 1 else norms[0]
+    return out, norm or text.lower()
 
 
 def _choose_age(

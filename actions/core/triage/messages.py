@@ -15,6 +15,24 @@ CRISIS_FIRST = (
     "it's free and open 24/7. If you or someone else is in immediate danger, call 911."
 )
 NOT_A_CLINICIAN = "I'm an automated assistant, not a clinician, and this is not a diagnosis."
+# Bystander wording, when the emergency is about someone else (actions/core/triage/subject.py). The
+# call-taker coaches hands-only CPR if the person is not breathing normally, so the instruction is
+# to call, use the speaker and stay with them (AHA "Hands-Only CPR", American Red Cross "CPR Steps",
+# NHS "First aid - CPR": sources aha_hands_only_cpr, redcross_cpr, nhs_cpr in sources.yml).
+EMERGENCY_FIRST_OTHER = (
+    "Call 911 now. Put the phone on speaker, follow the dispatcher's instructions and stay with "
+    "them. If they are not breathing normally, the dispatcher will guide you through CPR."
+)
+# 988 also helps people worried about someone else (988 Lifeline, lifeline_warning_signs).
+CRISIS_FIRST_OTHER = (
+    "Please get support for them right now: call or text 988 (Suicide & Crisis Lifeline) — it's "
+    "free and open 24/7, and they help people worried about someone. If they are in immediate "
+    "danger or you can't reach them, call 911."
+)
+WHAT_NOW_OTHER_EMERGENCY = (
+    "Stay with them and don't leave them alone. If you can, unlock the door and ask someone to "
+    "watch for the ambulance."
+)
 
 PLAIN_DISPOSITION = {
     "emergency": "This needs emergency care now.",
@@ -47,12 +65,18 @@ class PatientMessage:
         return [self.first, *self.details]
 
 
-def urgent_first_line(disposition: str, crisis: bool) -> str | None:
-    """The line that must go out before anything else, if any."""
+def emergency_first_line_for_other() -> str:
+    """The 911 line for a bystander: call, speaker on, follow the dispatcher, stay with them."""
+    return EMERGENCY_FIRST_OTHER
+
+
+def urgent_first_line(disposition: str, crisis: bool, *, about_other: bool = False) -> str | None:
+    """The line that must go out before anything else, if any. ``about_other``: the message is
+    about someone else (a partner, child, parent, friend), so the wording is for a bystander."""
     if crisis:
-        return CRISIS_FIRST
+        return CRISIS_FIRST_OTHER if about_other else CRISIS_FIRST
     if disposition == "emergency":
-        return EMERGENCY_FIRST
+        return emergency_first_line_for_other() if about_other else EMERGENCY_FIRST
     return None
 
 
@@ -63,8 +87,11 @@ def compose(
     explanation: str | None,
     advice: str | None,
     return_precautions: list[str],
+    *,
+    about_other: bool = False,
 ) -> PatientMessage:
-    """Build the message. ``explanation`` is the guarded LLM (or templated) sentence."""
+    """Build the message. ``explanation`` is the guarded LLM (or templated) sentence.
+    ``about_other``: the patient is someone else, so the 911 / 988 lines speak to a bystander."""
     why = " ".join(dict.fromkeys(r.strip() for r in reasons if r and r.strip()))
     body = [PLAIN_DISPOSITION[disposition]]
     if why:
@@ -72,6 +99,8 @@ def compose(
     if explanation and explanation.strip() and explanation.strip() not in why:
         body.append(explanation.strip())
     now = WHAT_NOW[disposition]
+    if about_other and disposition == "emergency":
+        now = WHAT_NOW_OTHER_EMERGENCY
     if advice and advice.strip():
         # Self-care: the advice is the plan. Otherwise it follows the level's own instruction
         # (e.g. "contact the clinic today" + what a pregnant patient who is bleeding should do).
@@ -86,9 +115,9 @@ def compose(
         starts_as_sentence = sooner.lower().startswith(("get help", "call", "go to", "seek"))
         body.append(sooner if starts_as_sentence else f"Get help sooner if: {sooner}")
     body.append(NOT_A_CLINICIAN)
-    first = urgent_first_line(disposition, crisis)
+    first = urgent_first_line(disposition, crisis, about_other=about_other)
     if first is None:
         return PatientMessage(first=body[0], details=body[1:])
     if crisis and disposition == "emergency":
-        body.insert(0, EMERGENCY_FIRST)
+        body.insert(0, EMERGENCY_FIRST_OTHER if about_other else EMERGENCY_FIRST)
     return PatientMessage(first=first, details=body)

@@ -28,3 +28,27 @@ def test_self_care_message_has_advice_and_when_to_get_help() -> None:
 def test_routine_without_precautions_gets_the_default_911_line() -> None:
     text = " ".join(compose("routine", False, [], None, None, []).all)
     assert "Call 911 if" in text
+
+
+def test_emergency_about_someone_else_gets_bystander_wording() -> None:
+    from actions.core.triage.messages import (
+        EMERGENCY_FIRST_OTHER,
+        emergency_first_line_for_other,
+        urgent_first_line,
+    )
+
+    msg = compose("emergency", False, ["Not breathing normally."], None, None, [],
+                  about_other=True)
+    assert msg.first == EMERGENCY_FIRST_OTHER == emergency_first_line_for_other()
+    assert msg.first.startswith("Call 911")
+    for words in ("speaker", "dispatcher", "stay with", "not breathing normally", "CPR"):
+        assert words in msg.first
+    assert "Don't drive yourself" not in " ".join(msg.all)
+    assert urgent_first_line("emergency", False) == EMERGENCY_FIRST  # default unchanged
+    assert urgent_first_line("urgent", False, about_other=True) is None
+
+
+def test_crisis_about_someone_else_keeps_988_first_and_911() -> None:
+    msg = compose("emergency", True, ["Plan and means."], None, None, [], about_other=True)
+    assert "988" in msg.first and "911" in msg.first
+    assert msg.details[0].startswith("Call 911")
