@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions import triage_service
 from actions.core.privacy import conversation_log_fields
 from actions.core.triage import interview
+from actions.core.triage.subject import ask_about, detect_subject
 from actions.triage_slots import (
     ANSWER,
     ANSWERS,
@@ -142,7 +143,10 @@ class ActionAskTriageAnswer(Action):
         if step.done:
             return []
         builtin = step.question_id.startswith("q_")
-        dispatcher.utter_message(text=step.text,
+        # "my wife passed out…": ask about her ("Is she breathing normally?"), not about "you".
+        subject = detect_subject(state.complaint)
+        text = ask_about(step.text or "", subject) if subject.about_other else step.text
+        dispatcher.utter_message(text=text,
                                  buttons=DONT_KNOW_BUTTON if builtin else YES_NO_BUTTONS)
         log.info("triage question", extra=conversation_log_fields(
             tracker.sender_id, question=step.question_id, n=len(state.asked) + 1))

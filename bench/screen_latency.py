@@ -27,7 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.stack import ROOT, Stack  # noqa: E402
+from scripts.stack import ROOT, Stack
 
 LONG_HISTORY = ("I have had a bit of a cough for a week and I'm tired after work, my knees ache on "
                 "the stairs and I have not been sleeping well. ") * 25
@@ -51,7 +51,7 @@ MESSAGES: list[tuple[str, dict]] = [
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def summary(label: str, values: list[float]) -> str:

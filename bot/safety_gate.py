@@ -51,7 +51,6 @@ from bot.conversation_hash import conversation_hash
 log = logging.getLogger(__name__)
 
 GATE_ACTION = "action_safety_screen"
-FALLBACK_ACTION = "action_safety_fallback_local"
 # The screen is a few ms of rules; under heavy load it may queue. Past this, the local pattern list
 # answers instead: a patient in danger never waits on a slow or dead action server.
 SCREEN_TIMEOUT_S = 6.0
@@ -135,25 +134,23 @@ async def _run_gate(processor: MessageProcessor, tracker: DialogueStateTracker,
     text = (tracker.latest_message.text if tracker.latest_message else "") or ""
     if not text.strip() or text.startswith("/"):
         return False  # our own button payloads carry no patient words
-    action_name = GATE_ACTION
+    via = "action server"
     try:
         events = await _remote_screen(processor, tracker, output_channel)
     except Exception as exc:  # unreachable, slow or broken action server: screen here
         log.error("safety screen unavailable, local patterns used conv=%s error=%s",
                   conversation_hash(tracker.sender_id), type(exc).__name__)
         events = _local_screen(tracker)
-        action_name = FALLBACK_ACTION
+        via = "local patterns"
     if not events:
         return False
-    action = RemoteAction(action_name, processor.action_endpoint)
-    prediction = PolicyPrediction.for_action_name(processor.domain, GATE_ACTION) \
-        if action_name == GATE_ACTION else PolicyPrediction([], None)
+    action = RemoteAction(GATE_ACTION, processor.action_endpoint)
+    prediction = PolicyPrediction.for_action_name(processor.domain, GATE_ACTION)
     processor._log_action_on_tracker(tracker, action, events, prediction)
     await processor.execute_side_effects(events, tracker, output_channel)
     # Back to "waiting for the patient", so the next turn's rules see a fresh user turn.
     tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
-    log.info("safety gate answered conv=%s via=%s", conversation_hash(tracker.sender_id),
-             action_name)
+    log.info("safety gate answered conv=%s via=%s", conversation_hash(tracker.sender_id), via)
     return True
 
 

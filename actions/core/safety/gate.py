@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from actions.core.language import detect_language
 from actions.core.safety import spanish
 from actions.core.triage.engine import Assessment, assess
-from actions.core.triage.messages import compose
+from actions.core.triage.messages import CRISIS_FIRST, EMERGENCY_FIRST, compose
 from actions.core.triage.subject import detect_subject
 
 THROUGH = "through"
@@ -64,7 +64,21 @@ def decide(text: str, context: str = "", age: float | None = None,
         return GateDecision(THROUGH)
     if detect_language(text) == "es":
         return _decide_spanish(text, context, age, clinic_phone)
-    return _decide_english(text, context, age) or GateDecision(THROUGH)
+    english = _decide_english(text, context, age)
+    if english is not None:
+        return english
+    # Mostly-English text with a Spanish clause ("help my wife no respira"): the Spanish patterns
+    # match only Spanish forms, so they run on every message; answer in both languages.
+    found = spanish.screen_spanish(text)
+    if found.emergency or found.crisis:
+        first = [line for line in (EMERGENCY_FIRST if found.emergency else None,
+                                   CRISIS_FIRST if found.crisis else None) if line]
+        return GateDecision(
+            kind=CRISIS if found.crisis else EMERGENCY, language="es",
+            lines=(*first, *spanish.spanish_reply(found, clinic_phone)),
+            disposition="emergency" if found.emergency else "urgent", crisis=found.crisis,
+            about_other=found.about_other, red_flags=found.findings)
+    return GateDecision(THROUGH)
 
 
 def _decide_english(text: str, context: str, age: float | None,

@@ -175,6 +175,9 @@ def record_answer(state: InterviewState, question_id: str, text: str) -> Intervi
     if question_id == AGE_QUESTION:
         state.age_years = parse_age_years(text)
         state.answers[question_id] = UNKNOWN if state.age_years is None else str(state.age_years)
+        # "40, and it's crushing and going down my left arm": the words are evidence too.
+        if len((text or "").split()) > 3:
+            state.answers[f"{NOTE_PREFIX}{len(state.asked)}"] = (text or "").strip()[:300]
     elif question_id in (DURATION_QUESTION, SEVERITY_QUESTION):
         state.answers[question_id] = UNKNOWN if parse_yes_no(text) == UNKNOWN and \
             _DONT_KNOW.search(text or "") else (text or "").strip()[:200]
