@@ -13,6 +13,8 @@ record are written once.
 from __future__ import annotations
 
 import logging
+import traceback
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -41,6 +43,12 @@ SUMMARY = "triage_summary"
 HANDOFF_REASON = "handoff_reason"
 APPOINTMENT_SLOTS = ("appt_state", "appt_answer")
 PERSON_BUTTON_ES = [{"title": TALK_TO_PERSON_ES, "payload": "/request_human"}]
+
+
+def frames(exc: BaseException) -> str:
+    """file:line:function of each frame, innermost first, and no values."""
+    return " < ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}"
+                      for f in reversed(traceback.extract_tb(exc.__traceback__)))
 
 
 def screening_context(tracker: Tracker) -> tuple[str, float | None]:
@@ -136,6 +144,13 @@ class ActionSafetyScreen(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        context, age = screening_context(tracker)
-        events = await screen_and_reply(dispatcher, tracker, context=context, age=age)
+        try:
+            context, age = screening_context(tracker)
+            events = await screen_and_reply(dispatcher, tracker, context=context, age=age)
+        except Exception as exc:
+            # Logged with where it happened (never values: they may hold the patient's words);
+            # re-raised so the Rasa process falls back to its own pattern list.
+            log.error("safety screen failed", extra=conversation_log_fields(
+                tracker.sender_id, error=type(exc).__name__, at=frames(exc)))
+            raise
         return events or []

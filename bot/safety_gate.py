@@ -23,7 +23,11 @@ One turn:
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
+import traceback
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -65,8 +69,15 @@ CUT_NOTE = (
 )
 # Slots the gate's request carries: what the screen needs to know "the facts gathered so far"
 # (the interview's complaint, answers and age) and who the conversation belongs to.
-SCREEN_SLOTS = ("triage_complaint", "triage_answers", "triage_age", "triage_question",
-                "screen_context")
+SCREEN_SLOTS = ("triage_complaint", "triage_answers", "triage_age", "triage_asked",
+                "triage_question")
+
+
+def frames(exc: BaseException) -> str:
+    """Where an exception came from, as file:line:function per frame — never any values, which
+    could hold a patient's words."""
+    return " < ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}"
+                      for f in reversed(traceback.extract_tb(exc.__traceback__)))
 
 
 def _latest_user_event(tracker: DialogueStateTracker) -> UserUttered | None:
@@ -84,15 +95,22 @@ def screen_request(tracker: DialogueStateTracker) -> dict[str, Any]:
     state = {
         "sender_id": tracker.sender_id,
         "slots": slots,
-        "latest_message": tracker.latest_message.as_dict() if tracker.latest_message else {},
+        "latest_message": tracker._latest_message_data(),
         "events": [user.as_dict()] if user else [],
         "paused": tracker.is_paused(),
         "followup_action": None,
-        "active_loop": tracker.active_loop or {},
+        "active_loop": dataclasses.asdict(tracker.active_loop) if tracker.active_loop else {},
         "latest_action_name": tracker.latest_action_name,
     }
-    return {"next_action": GATE_ACTION, "sender_id": tracker.sender_id, "tracker": state,
+    body = {"next_action": GATE_ACTION, "sender_id": tracker.sender_id, "tracker": state,
             "domain": {}, "version": rasa.__version__}
+    # NLU confidences are numpy floats (inside the active loop's trigger message too): plain JSON.
+    return json.loads(json.dumps(body, default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    item = getattr(value, "item", None)
+    return item() if callable(item) else str(value)
 
 
 async def _remote_screen(processor: MessageProcessor, tracker: DialogueStateTracker,
@@ -138,8 +156,8 @@ async def _run_gate(processor: MessageProcessor, tracker: DialogueStateTracker,
     try:
         events = await _remote_screen(processor, tracker, output_channel)
     except Exception as exc:  # unreachable, slow or broken action server: screen here
-        log.error("safety screen unavailable, local patterns used conv=%s error=%s",
-                  conversation_hash(tracker.sender_id), type(exc).__name__)
+        log.error("safety screen unavailable, local patterns used conv=%s error=%s at=%s",
+                  conversation_hash(tracker.sender_id), type(exc).__name__, frames(exc))
         events = _local_screen(tracker)
         via = "local patterns"
     if not events:
