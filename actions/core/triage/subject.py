@@ -75,7 +75,11 @@ _RECENT = re.compile(
     r"\b(?:just|now|right now|currently|at the moment|today|tonight|"
     r"this (?:morning|afternoon|evening)|yesterday|last night|"
     r"(?:seconds?|minutes?|mins?|hours?|hrs?) ago|an hour ago|suddenly|"
-    r"all of a sudden|since (?:this morning|last night|yesterday))\b",
+    r"all of a sudden|since (?:this morning|last night|yesterday)|"
+    # "my wife has had a cough for three days": an illness going on now, not a history.
+    r"for (?:the (?:last|past) )?(?:a|an|\d+|one|two|three|four|five|six|seven|a few|few|"
+    r"a couple of|couple of|several) (?:minutes?|hours?|days?|weeks?)|since (?:monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|the weekend|last week))\b",
     re.IGNORECASE,
 )
 _HISTORY_NEAR = re.compile(
