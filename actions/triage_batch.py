@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 from actions.core.privacy import conversation_hash
-from actions.core.triage.audit import build_record
 from actions.core.triage.evaluate import Outcome, metrics, read_cases, report
 from actions.core.triage.interview import InterviewState
 
@@ -80,7 +79,8 @@ def run_batch(in_path: Path, out_path: Path, audit_path: Path | None = None,
                 text = InterviewState(complaint=message).narrative()
                 screen = triage_service.pre_screen(text, _age(row.get("age")),
                                                    _sex(row.get("sex")))
-                reasons = " ".join(screen.assessment.reasons) or screen.guarded.explanation
+                # The why the patient read (never the engine's reason for another level).
+                reasons = screen.reason
                 result = {
                     "case_id": row.get("case_id", ""),
                     "disposition": screen.disposition,
@@ -89,8 +89,8 @@ def run_batch(in_path: Path, out_path: Path, audit_path: Path | None = None,
                     "llm_used": "true" if screen.llm_used else "false",
                     "reason": reasons,
                 }
-                record = build_record(conversation_hash(f"batch:{row.get('case_id', i)}"),
-                                      screen.assessment, screen.guarded, channel="batch")
+                record = triage_service.audit_record(
+                    conversation_hash(f"batch:{row.get('case_id', i)}"), screen, channel="batch")
                 audit.write(json.dumps(record, default=str) + "\n")
             writer.writerow(result)
             results.append(result)

@@ -19,7 +19,6 @@ from rasa_sdk.types import DomainDict
 from actions import audit_store, escalation_service, triage_service
 from actions.core.escalation.model import Reason, Summary
 from actions.core.privacy import conversation_hash, conversation_log_fields
-from actions.core.triage.audit import build_record
 from actions.triage_slots import CRISIS, DISPOSITION, INTERVIEW_SLOTS, STOPPED, state_from_tracker
 
 log = logging.getLogger(__name__)
@@ -92,8 +91,8 @@ class ActionTriageResult(Action):
             last = i == len(lines) - 1
             dispatcher.utter_message(text=line, buttons=URGENT_BUTTONS if urgent and last else None)
         facts["disposition"] = result.disposition
-        record = build_record(conversation_hash(tracker.sender_id), assessment, result.guarded,
-                              answers=state.answers, channel=_channel(tracker))
+        record = triage_service.audit_record(conversation_hash(tracker.sender_id), result,
+                                             answers=state.answers, channel=_channel(tracker))
         try:
             await audit_store.append(record)
         except Exception as exc:  # the patient's answer must not depend on the audit store

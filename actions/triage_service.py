@@ -13,8 +13,9 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from actions.core.guardrails.merge import GuardedResult
+from actions.core.guardrails.merge import NO_RULE_BASIS, NO_RULE_REASON, GuardedResult
 from actions.core.guardrails.pipeline import explain_and_guard
+from actions.core.triage.audit import build_record
 from actions.core.triage.engine import Assessment, assess
 from actions.core.triage.messages import PatientMessage, compose, urgent_first_line
 from actions.llm.base import LLMBackend, LLMError
@@ -62,6 +63,12 @@ class PreScreen:
     assessment: Assessment
     guarded: GuardedResult
     message: PatientMessage
+    reasons: tuple[str, ...] = ()  # the "why" shown to the patient: always about the final level
+
+    @property
+    def reason(self) -> str:
+        """One line for the batch output: the same why the patient read."""
+        return " ".join(self.reasons) or self.guarded.explanation
 
     @property
     def disposition(self) -> str:
@@ -87,21 +94,53 @@ def pre_screen(text: str, age: float | None = None, sex: str | None = None,
                assessment: Assessment | None = None) -> PreScreen:
     """The full pre-screen. Blocking (the LLM): call it via ``asyncio.to_thread`` in a server."""
     assessment = assessment or rule_screen(text, age=age, sex=sex, answers=answers)
-    # A rule decided only if one fired; otherwise the engine's "book a visit" default is not a
-    # floor and an LLM failure falls back to urgent + a human (DESIGN.md §3).
+    # A rule decided only if one fired. Otherwise the level is fixed before the model runs:
+    # urgent + a person (or the rules' own default if higher), the same level an LLM failure
+    # gives, so whether the model answered in time can never change it (issue 17).
     floor = assessment.disposition if assessment.fired else None
-    guarded = explain_and_guard(text, floor, assessment.crisis, llm_backend())
+    no_rule_level = None if assessment.fired else assessment.disposition
+    guarded = explain_and_guard(text, floor, assessment.crisis, llm_backend(),
+                                no_rule_level=no_rule_level)
     final = guarded.disposition
     explanation = guarded.explanation if guarded.explanation_source == "llm" else None
-    same_level = final == assessment.disposition
+    # Each "why" is shown only next to the level it was written for, so the message never
+    # argues for another level than the one it gives (the engine's no-rule reason says
+    # "book an appointment", which is wrong next to urgent).
+    at_deterministic = final == guarded.deterministic_level
+    if guarded.level_basis == NO_RULE_BASIS:
+        reasons = [NO_RULE_REASON] if at_deterministic else []
+        advice = None
+    else:
+        reasons = list(assessment.reasons) if at_deterministic else []
+        advice = assessment.advice if at_deterministic else None
     message = compose(
         final, guarded.crisis or assessment.crisis,
-        reasons=assessment.reasons if same_level else [],
-        explanation=explanation or (None if same_level else guarded.explanation),
-        advice=assessment.advice if same_level else None,
+        reasons=reasons,
+        explanation=explanation or (None if reasons else guarded.explanation),
+        advice=advice,
         return_precautions=assessment.return_precautions,
     )
-    return PreScreen(assessment=assessment, guarded=guarded, message=message)
+    return PreScreen(assessment=assessment, guarded=guarded, message=message,
+                     reasons=tuple(reasons))
+
+
+def audit_record(conversation: str, screen: PreScreen, answers: dict[str, str] | None = None,
+                 channel: str | None = None) -> dict[str, Any]:
+    """The audit record of one pre-screen, with how its level was reached: the deterministic
+    level and why (``rule_floor`` / ``no_rule_default``), the model's vote and whether it
+    raised the level, so any disposition can be re-derived from its record."""
+    record = build_record(conversation, screen.assessment, screen.guarded, answers=answers,
+                          channel=channel)
+    g = screen.guarded
+    record.update({
+        "deterministic_level": g.deterministic_level,
+        "level_basis": g.level_basis,
+        "llm_suggestion": g.llm_suggestion,
+        "llm_vote_missing": g.level_vote,
+        "raised_by_llm": g.raised_by_llm,
+        "llm_used": g.llm_used,
+    })
+    return record
 
 
 def immediate_line(assessment: Assessment) -> str | None:

@@ -12,6 +12,12 @@ This module is pure (no torch, no httpx) so ``actions.core`` may import it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+
+# ``protect(text_so_far) -> bool``: until it returns True the deadline must not stop the
+# generation (the token budget still does). The guardrails pass "the model's level vote is
+# settled", so a slow run can lose the model's sentence but never change the level.
+Protect = Callable[[str], bool]
 
 
 class LLMError(RuntimeError):
@@ -46,11 +52,20 @@ class LLMBackend(ABC):
         """Stable identifier written to the audit record (backend, model, revision)."""
 
     @abstractmethod
-    def complete(self, messages: list[dict], *, max_tokens: int, timeout_s: float) -> str:
+    def complete(
+        self,
+        messages: list[dict],
+        *,
+        max_tokens: int,
+        timeout_s: float,
+        protect: Protect | None = None,
+    ) -> str:
         """Return the assistant text for ``messages``.
 
-        Raises ``LLMTimeout`` when ``timeout_s`` elapses first and ``LLMError`` for any
-        other failure. Never returns ``None``.
+        Raises ``LLMTimeout`` when ``timeout_s`` elapses first (with the text so far in
+        ``partial``) and ``LLMError`` for any other failure. Never returns ``None``.
+        A backend that can (the local one) keeps generating past the deadline until
+        ``protect(text so far)`` is True; one that cannot (a remote server) ignores it.
         """
 
     def close(self) -> None:

@@ -5,7 +5,11 @@
 Each ``complete`` call pops the next response: a string is returned, an exception
 (instance or class) is raised, a callable is called with the messages. ``delay_s`` makes
 a call sleep first; if that passes ``timeout_s`` the call raises ``LLMTimeout`` like a
-real backend would (after sleeping only up to the deadline).
+real backend would (after sleeping only up to the deadline). Like the local backend, a
+late call given ``protect`` still "writes" a scripted string up to the shortest prefix
+that ``protect`` accepts and raises ``LLMTimeout`` with that prefix as ``partial`` (or, if
+no prefix is ever accepted, sleeps the full delay and returns it all); ``holds_protect=False``
+makes it behave like a remote server that cannot (the partial is empty).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
-from actions.llm.base import LLMBackend, LLMError, LLMTimeout
+from actions.llm.base import LLMBackend, LLMError, LLMTimeout, Protect
 
 
 class FakeLLM(LLMBackend):
@@ -25,12 +29,14 @@ class FakeLLM(LLMBackend):
         delay_s: float = 0.0,
         model_id: str = "fake/scripted",
         cycle: bool = False,
+        holds_protect: bool = True,
     ) -> None:
         self._responses = list(responses)
         self._i = 0
         self._lock = threading.Lock()
         self.delay_s = delay_s
         self.cycle = cycle
+        self.holds_protect = holds_protect
         self._model_id = model_id
         self.calls: list[dict] = []
 
@@ -38,10 +44,22 @@ class FakeLLM(LLMBackend):
     def model_id(self) -> str:
         return self._model_id
 
-    def complete(self, messages: list[dict], *, max_tokens: int, timeout_s: float) -> str:
+    def complete(
+        self,
+        messages: list[dict],
+        *,
+        max_tokens: int,
+        timeout_s: float,
+        protect: Protect | None = None,
+    ) -> str:
         with self._lock:
             self.calls.append(
-                {"messages": messages, "max_tokens": max_tokens, "timeout_s": timeout_s}
+                {
+                    "messages": messages,
+                    "max_tokens": max_tokens,
+                    "timeout_s": timeout_s,
+                    "protect": protect,
+                }
             )
             if self._i >= len(self._responses):
                 if not (self.cycle and self._responses):
@@ -49,15 +67,25 @@ class FakeLLM(LLMBackend):
                 self._i = 0
             resp = self._responses[self._i]
             self._i += 1
+        is_exc_class = isinstance(resp, type) and issubclass(resp, BaseException)
+        if callable(resp) and not is_exc_class:
+            resp = resp(messages)  # a scripted text, so a late call can be cut like one
         if self.delay_s:
             if self.delay_s >= timeout_s:
+                if protect is not None and self.holds_protect and isinstance(resp, str):
+                    cut = next(
+                        (i for i in range(1, len(resp) + 1) if protect(resp[:i])), None
+                    )
+                    if cut is None:  # never settled: the token budget, not the clock, ends it
+                        time.sleep(self.delay_s)
+                        return resp
+                    time.sleep(timeout_s)
+                    raise LLMTimeout(f"fake LLM slept past {timeout_s}s", partial=resp[:cut])
                 time.sleep(timeout_s)
                 raise LLMTimeout(f"fake LLM slept past {timeout_s}s")
             time.sleep(self.delay_s)
         if isinstance(resp, BaseException):
             raise resp
-        if isinstance(resp, type) and issubclass(resp, BaseException):
+        if is_exc_class:
             raise resp()
-        if callable(resp):
-            return resp(messages)
         return resp

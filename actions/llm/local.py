@@ -1,11 +1,15 @@
 """Local transformers backend for SmolLM2-135M-Instruct (converted safetensors dir).
 
 * The model is loaded once per process (lazily, or eagerly via ``load()`` at start-up).
-* Greedy decoding with the model's chat template; a trailing assistant message is a
-  prefill that the model continues.
+* Greedy decoding (``do_sample=False``, one beam, a fixed torch seed and thread count)
+  with the model's chat template; a trailing assistant message is a prefill that the model
+  continues. The same prompt gives the same tokens on every run, whatever the load.
 * Generation runs in a single worker thread; a ``StoppingCriteria`` checks the deadline
   between tokens, so a timeout really stops the work (not just the waiting), and calls
   are serialised so two patients never fight for the 2 CPU cores mid-token.
+* ``protect``: until it says the text so far is settled (the guardrails pass "the level
+  vote is written"), neither the deadline nor a queue wait stops the generation — only
+  the token budget does — so the load can cost the model's sentence, never its level.
 * Nothing is downloaded: ``local_files_only=True`` and HF offline env vars.
 """
 
@@ -21,12 +25,20 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from actions.core.guardrails.schema import scan_json_object
-from actions.llm.base import LLMBackend, LLMError, LLMTimeout, LLMUnavailable, split_prefill
+from actions.llm.base import (
+    LLMBackend,
+    LLMError,
+    LLMTimeout,
+    LLMUnavailable,
+    Protect,
+    split_prefill,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIR = Path("models/llm/smollm2-135m-instruct")
 _GRACE_S = 0.5  # time we give the worker to notice the deadline before giving up on it
+SEED = 0  # greedy decoding samples nothing; the seed pins anything a generation config adds
 
 
 def _json_closed(text: str) -> bool:
@@ -83,8 +95,9 @@ class LocalTransformersBackend(LLMBackend):
                 from transformers.utils import logging as hf_logging
 
                 hf_logging.disable_progress_bar()
-                if self.num_threads:
-                    torch.set_num_threads(self.num_threads)
+                # A fixed thread count keeps the float reductions (and so greedy's argmax)
+                # identical from run to run.
+                torch.set_num_threads(self.num_threads or torch.get_num_threads())
                 dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16}[self.dtype]
                 tok = AutoTokenizer.from_pretrained(self.model_dir, local_files_only=True)
                 model = AutoModelForCausalLM.from_pretrained(
@@ -113,18 +126,26 @@ class LocalTransformersBackend(LLMBackend):
         text = self._tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False)
         return text + prefill, prefill
 
-    def complete(self, messages: list[dict], *, max_tokens: int, timeout_s: float) -> str:
+    def complete(
+        self,
+        messages: list[dict],
+        *,
+        max_tokens: int,
+        timeout_s: float,
+        protect: Protect | None = None,
+    ) -> str:
         deadline = time.monotonic() + timeout_s
         self.load()
         prompt, prefill = self.render(messages)
         cancel = threading.Event()
         future = self._executor.submit(
-            self._generate, prompt, prefill, max_tokens, deadline, cancel
+            self._generate, prompt, prefill, max_tokens, deadline, cancel, protect
         )
         try:
-            text, timed_out = future.result(
-                timeout=max(0.0, deadline - time.monotonic()) + _GRACE_S
-            )
+            # With ``protect`` the worker stops itself once the protected part is written
+            # (bounded by max_tokens): waiting less would let the load decide the answer.
+            wait = None if protect is not None else max(0.0, deadline - time.monotonic())
+            text, timed_out = future.result(timeout=None if wait is None else wait + _GRACE_S)
         except FutureTimeout:
             cancel.set()
             raise LLMTimeout(f"local generation exceeded {timeout_s:.1f}s") from None
@@ -137,36 +158,48 @@ class LocalTransformersBackend(LLMBackend):
         return text
 
     def _generate(
-        self, prompt: str, prefill: str, max_tokens: int, deadline: float, cancel: threading.Event
+        self,
+        prompt: str,
+        prefill: str,
+        max_tokens: int,
+        deadline: float,
+        cancel: threading.Event,
+        protect: Protect | None = None,
     ) -> tuple[str, bool]:
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList
 
-        if cancel.is_set() or time.monotonic() >= deadline:
+        if protect is None and (cancel.is_set() or time.monotonic() >= deadline):
             return "", True
         tok, model = self._tokenizer, self._model
         inputs = tok(prompt, return_tensors="pt", add_special_tokens=False)
         start = inputs["input_ids"].shape[1]
-        state = {"timed_out": False}
+        state = {"timed_out": False, "settled": protect is None}
         json_mode = prefill.lstrip().startswith("{")
 
         class _Stop(StoppingCriteria):
             def __call__(self, input_ids, scores, **kwargs):
-                if cancel.is_set() or time.monotonic() >= deadline:
+                text = None
+                if not state["settled"]:
+                    text = tok.decode(input_ids[0, start:], skip_special_tokens=True)
+                    state["settled"] = bool(protect(text))
+                if state["settled"] and (cancel.is_set() or time.monotonic() >= deadline):
                     state["timed_out"] = True
                     return torch.ones(input_ids.shape[0], dtype=torch.bool)
                 if json_mode:
-                    done = _json_closed(
-                        prefill + tok.decode(input_ids[0, start:], skip_special_tokens=True)
-                    )
+                    if text is None:
+                        text = tok.decode(input_ids[0, start:], skip_special_tokens=True)
+                    done = _json_closed(prefill + text)
                     return torch.full((input_ids.shape[0],), done, dtype=torch.bool)
                 return torch.zeros(input_ids.shape[0], dtype=torch.bool)
 
+        torch.manual_seed(SEED)
         with torch.inference_mode():
             out = model.generate(
                 **inputs,
                 max_new_tokens=max_tokens,
                 do_sample=False,
+                num_beams=1,
                 temperature=None,
                 top_p=None,
                 top_k=None,

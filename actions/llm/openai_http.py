@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from actions.llm.base import LLMBackend, LLMError, LLMTimeout, LLMUnavailable
+from actions.llm.base import LLMBackend, LLMError, LLMTimeout, LLMUnavailable, Protect
 
 MAX_RESPONSE_BYTES = 1_000_000
 
@@ -62,13 +62,24 @@ class OpenAIChatBackend(LLMBackend):
     def model_id(self) -> str:
         return f"openai/{self.settings.model}"
 
-    def complete(self, messages: list[dict], *, max_tokens: int, timeout_s: float) -> str:
+    def complete(
+        self,
+        messages: list[dict],
+        *,
+        max_tokens: int,
+        timeout_s: float,
+        protect: Protect | None = None,
+    ) -> str:
+        # ``protect`` cannot be honoured over a non-streaming HTTP call: a timeout here yields
+        # no vote, so the level falls back to the deterministic one (README: reproducibility).
+        del protect
         timeout_s = min(timeout_s, self.settings.timeout_s)
         payload = {
             "model": self.settings.model,
             "messages": messages,
             "max_tokens": max_tokens,
             "temperature": 0,
+            "seed": 0,  # for servers that sample anyway: the same answer on every run
             "stream": False,
         }
         deadline = time.monotonic() + timeout_s

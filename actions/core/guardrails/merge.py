@@ -1,11 +1,18 @@
 """Merge the deterministic rule floor with a (possibly bad) LLM answer.
 
 Invariants, each covered by tests:
-* ``disposition = max(floor, valid LLM suggestion)``: the model can raise, never lower.
-* No rule decided (``floor is None``) and the model failed/refused/answered nothing
-  usable → ``urgent`` and ``offer_human``. A model-only answer is clamped to at least
-  ``routine`` (and a human is offered): a 135M model alone may not send anyone to
-  self-care.
+* The deterministic level comes first and never from the model: the rule floor, or — when
+  no rule decided (``floor is None``) — ``urgent`` (or the rules' own default if that is
+  higher) with a person offered (``level_basis="no_rule_default"``). It is the same
+  whether the model answers well, badly, late or not at all.
+* ``disposition = max(deterministic level, the model's level vote)``: the model can raise,
+  never lower.
+* The vote is read from the shortest prefix of the answer that settles it
+  (``schema.decide_level``), even from an answer cut off by the deadline, and the local
+  backend keeps generating until that prefix is written (``protect``): so a timeout can
+  cost the model's sentence, never change the level. What the model writes after its vote
+  (facts, explanation; a refusal or forbidden text in them) only decides whether its
+  phrasing is shown.
 * The patient-facing explanation is the model's sentence only if it passes every content
   check *and* the model suggested exactly the final level (a sentence written to justify
   another level, or none, would send mixed messages); otherwise a templated sentence for
@@ -24,6 +31,7 @@ from actions.core.guardrails.schema import (
     SchemaError,
     TriageOutput,
     coerce_disposition,
+    decide_level,
     parse_llm_json,
     rank,
     validate,
@@ -56,8 +64,18 @@ TEMPLATES = {
     ),
 }
 
-UNRULED_MINIMUM = "routine"  # lowest level the model alone may choose when no rule decided
+# No rule decided: the level every such message gets, whatever the model says (it may only
+# raise it). Urgent + a person is what the design promises when the model fails, so it has to
+# be what the patient gets when the model succeeds too, or the level would depend on timing.
 NO_DECISION_DISPOSITION = "urgent"
+NO_RULE_BASIS = "no_rule_default"
+RULE_BASIS = "rule_floor"
+# Why, in the patient's words, when no rule decided: level-neutral, so it fits whatever the
+# deterministic level is.
+NO_RULE_REASON = (
+    "None of our symptom rules matched what you describe, so to be safe a clinician should "
+    "check it, and you can ask to talk to a person from the clinic."
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +110,11 @@ class GuardedResult:
     extraction_notes: tuple[str, ...] = ()
     latency_ms: float | None = None
     extra: dict = field(default_factory=dict)
+    # the deterministic level (never None) and where it came from
+    deterministic_level: str | None = None
+    level_basis: str = RULE_BASIS  # "rule_floor" | "no_rule_default"
+    raised_by_llm: bool = False
+    level_vote: str | None = None  # why the model's answer had no level vote, if it had none
 
     @property
     def patient_text(self) -> str:
@@ -116,6 +139,36 @@ def _max(a: str | None, b: str | None) -> str | None:
     return a if rank(a) >= rank(b) else b
 
 
+def deterministic_level(floor_disposition, no_rule_level=None) -> tuple[str, str]:
+    """(level, basis) before the model: the rule floor, or when no rule decided the higher of
+    ``urgent`` and the rules' own default (``no_rule_level``)."""
+    floor = coerce_disposition(floor_disposition)
+    if floor is not None:
+        return floor, RULE_BASIS
+    default = coerce_disposition(no_rule_level)
+    return _max(default, NO_DECISION_DISPOSITION), NO_RULE_BASIS
+
+
+def _level_vote(
+    llm_output: str | dict | TriageOutput | None, prefill: str
+) -> tuple[str | None, str | None]:
+    """(suggestion, reason there is none) — from the settled prefix of a text answer, even a
+    cut-off one, so the vote is the same however late the answer came."""
+    if llm_output is None:
+        return None, "no_output"
+    if isinstance(llm_output, TriageOutput):
+        return llm_output.suggested_disposition, None
+    if isinstance(llm_output, dict):
+        try:
+            return validate(llm_output).suggested_disposition, None
+        except SchemaError as exc:
+            return None, exc.reason
+    vote = decide_level(llm_output, prefill)
+    if vote is None:
+        return None, "unsettled"
+    return vote.suggestion, vote.reason
+
+
 def apply_llm(
     floor_disposition,
     crisis: bool,
@@ -124,16 +177,22 @@ def apply_llm(
     *,
     patient_text: str = "",
     prefill: str = "",
+    no_rule_level=None,
 ) -> GuardedResult:
-    """Combine the rule floor with the model's answer. Pure and total: never raises on
-    bad model output (only on a bad ``floor_disposition`` from our own code)."""
+    """Combine the deterministic level with the model's answer. Pure and total: never raises
+    on bad model output (only on a bad ``floor_disposition`` from our own code).
+
+    ``llm_output`` may be given together with ``error`` (the partial text of a timed-out
+    answer): then only its level vote is used, never its phrasing."""
     floor = coerce_disposition(floor_disposition)
+    base, basis = deterministic_level(floor, no_rule_level)
     rejections: list[Rejection] = []
     notes: tuple[str, ...] = ()
     parsed: TriageOutput | None = None
     fallback_reason: str | None = None
+    suggestion, vote_reason = _level_vote(llm_output, prefill)
 
-    # 1. get a schema-valid answer, or a reason why not
+    # 1. get a schema-valid answer for the phrasing, or a reason why not
     if error is not None:
         fallback_reason = getattr(error, "reason", None) or "llm_error"
         rejections.append(Rejection("output", fallback_reason, str(error)[:200]))
@@ -169,31 +228,15 @@ def apply_llm(
             else:
                 facts.append(f)
 
-    # 3. disposition: the floor is never lowered
-    suggestion = parsed.suggested_disposition if parsed else None
-    offer_human = False
-    if floor is not None:
-        disposition = _max(floor, suggestion)
-        if suggestion is not None and rank(suggestion) < rank(floor):
-            rejections.append(
-                Rejection("suggested_disposition", "lower_than_floor", f"{suggestion} < {floor}")
-            )
-    elif suggestion is not None:
-        # Only the model has an opinion: clamp it and let a person check.
-        disposition = _max(suggestion, UNRULED_MINIMUM)
-        offer_human = True
-        if disposition != suggestion:
-            rejections.append(
-                Rejection(
-                    "suggested_disposition",
-                    "below_unruled_minimum",
-                    f"{suggestion} < {UNRULED_MINIMUM}",
-                )
-            )
-    else:
-        disposition = NO_DECISION_DISPOSITION
-        offer_human = True
+    # 3. disposition: the deterministic level, raised (never lowered) by the model's vote
+    offer_human = basis == NO_RULE_BASIS
+    disposition = _max(base, suggestion)
+    if suggestion is not None and rank(suggestion) < rank(base):
+        code = "lower_than_floor" if basis == RULE_BASIS else "lower_than_default"
+        rejections.append(Rejection("suggested_disposition", code, f"{suggestion} < {base}"))
+    if basis == NO_RULE_BASIS and suggestion is None:
         fallback_reason = fallback_reason or "no_decision"
+    raised = rank(disposition) > rank(base)
     assert disposition in DISPOSITIONS
 
     # 4. explanation: model's sentence only if clean and consistent with the final level
@@ -230,10 +273,10 @@ def apply_llm(
         if not violations:
             explanation, source = model_expl, "llm"
 
-    llm_used = parsed is not None and (
+    llm_used = (
         bool(facts)
         or source == "llm"
-        or (suggestion is not None and rank(suggestion) >= rank(floor))
+        or (suggestion is not None and rank(suggestion) >= rank(base))
     )
     return GuardedResult(
         disposition=disposition,
@@ -252,4 +295,8 @@ def apply_llm(
         input_flags=tuple(content.input_flags(patient_text)),
         validated_output=parsed.as_dict() if parsed else None,
         extraction_notes=notes,
+        deterministic_level=base,
+        level_basis=basis,
+        raised_by_llm=raised,
+        level_vote=vote_reason,
     )

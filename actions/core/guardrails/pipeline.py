@@ -10,6 +10,7 @@ import logging
 import time
 
 from actions.core.guardrails.merge import GuardedResult, Rejection, apply_llm
+from actions.core.guardrails.schema import level_settled
 from actions.llm.base import LLMBackend, LLMError, LLMUnavailable
 from actions.llm.prompt import Prompt, load_prompt
 
@@ -26,10 +27,15 @@ def explain_and_guard(
     timeout_s: float | None = None,
     max_tokens: int | None = None,
     call_llm_at_emergency: bool = False,
+    no_rule_level=None,
 ) -> GuardedResult:
     """Run the LLM pre-screen for the patient's ``text`` behind the guardrails.
 
-    ``floor`` is the rules engine's disposition (str/Enum) or None if no rule decided.
+    ``floor`` is the rules engine's disposition (str/Enum) or None if no rule decided; then
+    the level is ``urgent`` (or ``no_rule_level``, the rules' own default, if higher) and a
+    person is offered, whatever the model answers (it may only raise it).
+    The backend is asked to let the deadline stop it only once the model's level vote is
+    settled (``protect``), so on a slow run the model's sentence may be lost, not its vote.
     The model is not called in a crisis, or (by default) when the floor is already
     ``emergency``: those answers must go out at once and the model could add nothing
     that changes them.
@@ -54,7 +60,12 @@ def explain_and_guard(
     else:
         t0 = time.monotonic()
         try:
-            raw = backend.complete(prompt.render(text), max_tokens=max_tokens, timeout_s=timeout_s)
+            raw = backend.complete(
+                prompt.render(text),
+                max_tokens=max_tokens,
+                timeout_s=timeout_s,
+                protect=lambda so_far: level_settled(so_far, prompt.assistant_prefill),
+            )
         except LLMError as exc:
             error = exc
             raw = getattr(exc, "partial", None) or None
@@ -70,6 +81,7 @@ def explain_and_guard(
         error,
         patient_text=text,
         prefill=prompt.assistant_prefill,
+        no_rule_level=no_rule_level,
     )
     if skipped:
         # Not a failure: drop the "no_output" rejection apply_llm recorded.

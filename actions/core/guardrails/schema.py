@@ -202,6 +202,100 @@ def parse_llm_json(raw: str, prefill: str = "") -> TriageOutput:
     raise first_error
 
 
+# -- the level vote ------------------------------------------------------------------------
+LEVEL_KEY = "suggested_disposition"
+
+
+@dataclass(frozen=True)
+class LevelVote:
+    """The model's say on the level, read from the shortest prefix of its answer that settles
+    it. ``suggestion`` is a valid disposition or None; ``reason`` says why there is none."""
+
+    suggestion: str | None
+    reason: str | None = None
+    prefix_chars: int = 0  # how much of the text the vote depends on
+
+
+def _top_level_pair_ends(text: str, start: int):
+    """Indices (in ``text``) of each ',' between top-level pairs and of the closing '}'."""
+    depth, in_str, esc = 0, False, False
+    for i in range(start, len(text)):
+        ch = text[i]
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+            continue
+        if ch == '"':
+            in_str = True
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+            if depth == 0:
+                yield i
+                return
+        elif ch == "," and depth == 1:
+            yield i
+
+
+def _first_wins(pairs: list[tuple[str, object]]) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        out.setdefault(k, v)
+    return out
+
+
+def _vote_in(text: str) -> LevelVote | None:
+    if "{" not in text:
+        return None
+    start = text.index("{")
+    for end in _top_level_pair_ends(text, start):
+        closed = text[end] == "}"
+        candidate = text[start : end + 1] if closed else text[start:end] + "}"
+        try:
+            # first key wins, as in extract_json_object, so both readings agree
+            obj = json.loads(candidate, object_pairs_hook=_first_wins)
+        except json.JSONDecodeError:
+            # A malformed pair before the level: no later text can make the level readable.
+            return LevelVote(None, "invalid_json", end + 1)
+        if not isinstance(obj, dict):
+            return LevelVote(None, "invalid_json", end + 1)
+        if LEVEL_KEY in obj:
+            try:
+                out = validate(obj)
+            except SchemaError as exc:
+                return LevelVote(None, exc.reason, end + 1)
+            return LevelVote(out.suggested_disposition, None, end + 1)
+        if closed:
+            return LevelVote(None, "no_suggestion", end + 1)
+    return None
+
+
+def decide_level(raw: str | None, prefill: str = "") -> LevelVote | None:
+    """The model's level vote, or None while ``raw`` has not settled it yet.
+
+    The vote depends only on the answer up to the end of its ``suggested_disposition`` pair
+    (or the first pair that makes it unreadable): a backend that keeps generating until
+    this returns non-None, and only then lets the deadline stop it, gives the same vote
+    whatever the load — and what the model writes afterwards (its facts, its sentence)
+    can change the phrasing but never the level. Same readings of ``raw`` as
+    ``parse_llm_json`` (continuation of the prefill, or a whole answer)."""
+    if not raw:
+        return None
+    if prefill and not raw.lstrip().startswith("{"):
+        return _vote_in(prefill + raw)
+    return _vote_in(raw)
+
+
+def level_settled(raw: str, prefill: str = "") -> bool:
+    """True once ``raw`` holds everything the level vote depends on."""
+    return decide_level(raw, prefill) is not None
+
+
 def rank(disposition: str | None) -> int:
     """-1 for None, else position in DISPOSITIONS (higher = more urgent)."""
     if disposition is None:

@@ -12,6 +12,7 @@ from actions.core.guardrails.merge import (
     ACTIONS,
     CRISIS_TEXT,
     DISCLAIMER,
+    NO_DECISION_DISPOSITION,
     TEMPLATES,
     GuardedResult,
     apply_llm,
@@ -148,17 +149,80 @@ def test_no_rule_and_no_usable_llm_decision_means_urgent_and_a_human(output, err
     assert_safe(r, None)
 
 
-def test_model_alone_cannot_choose_self_care():
+NO_RULE_ANSWERS = [
+    (answer("self_care", "Rest at home with a cough and fever."), None),
+    (answer("routine", "A cough with a fever can wait for a regular visit."), None),
+    (answer("urgent"), None),
+    (answer(None), None),
+    ("garbage", None),
+    ("I'm sorry, I can't help.", None),
+    (None, LLMTimeout()),
+    (None, LLMError("HTTP 500")),
+    (None, None),
+]
+
+
+@pytest.mark.parametrize("output,error", NO_RULE_ANSWERS, ids=range(len(NO_RULE_ANSWERS)))
+def test_no_rule_level_is_the_same_whatever_the_model_answers(output, error):
+    """Issue 17: with no rule, success and failure of the model give one level."""
+    r = apply_llm(None, False, output, error, patient_text=PATIENT)
+    assert (r.disposition, r.deterministic_level, r.level_basis) == (
+        NO_DECISION_DISPOSITION,
+        NO_DECISION_DISPOSITION,
+        "no_rule_default",
+    )
+    assert r.offer_human and not r.raised_by_llm
+    assert r.action == ACTIONS[NO_DECISION_DISPOSITION]
+    assert_safe(r, NO_DECISION_DISPOSITION)
+
+
+@pytest.mark.parametrize("lower", ["self_care", "routine"])
+def test_model_alone_cannot_move_a_no_rule_case_below_the_default(lower):
     r = apply_llm(
-        None,
-        False,
-        answer("self_care", "Rest at home with a cough and fever."),
-        None,
+        None, False, answer(lower, "A cough with a fever can be looked after at home."), None,
         patient_text=PATIENT,
     )
-    assert r.disposition == "routine" and r.offer_human
-    assert r.explanation_source == "template"
-    assert any(x.reason == "below_unruled_minimum" for x in r.rejections)
+    assert r.disposition == "urgent" and r.offer_human
+    assert r.llm_suggestion == lower
+    assert r.explanation_source == "template"  # its sentence argued for the lower level
+    assert any(x.reason == "lower_than_default" for x in r.rejections)
+
+
+def test_rules_default_above_urgent_is_kept_when_no_rule_fired():
+    r = apply_llm(None, False, answer("urgent"), None, patient_text=PATIENT,
+                  no_rule_level="emergency")
+    assert (r.disposition, r.deterministic_level) == ("emergency", "emergency")
+    # ...and one below urgent (the engine's "book a visit") never lowers the safe default
+    r = apply_llm(None, False, answer("self_care"), None, patient_text=PATIENT,
+                  no_rule_level="routine")
+    assert (r.disposition, r.deterministic_level) == ("urgent", "urgent")
+
+
+def test_level_vote_of_a_cut_off_answer_is_the_vote_of_the_whole_answer():
+    """A timeout after the model wrote its level must not change the level."""
+    prefill = '{"facts": ["'
+    full = answer("emergency", "A cough with a fever like this needs care now.")[len(prefill):]
+    whole = apply_llm("routine", False, full, None, patient_text=PATIENT, prefill=prefill)
+    cut = full[: full.index('"explanation"')]
+    late = apply_llm("routine", False, cut, LLMTimeout(partial=cut), patient_text=PATIENT,
+                     prefill=prefill)
+    assert whole.disposition == late.disposition == "emergency"
+    assert whole.raised_by_llm and late.raised_by_llm
+    # the late answer lost only its sentence
+    assert whole.explanation_source == "llm" and late.explanation_source == "template"
+    assert late.fallback_reason == "llm_timeout"
+
+
+def test_text_after_the_level_vote_changes_phrasing_not_level():
+    # A forbidden key after the vote makes the whole answer out of schema (no phrasing), but
+    # the vote before it stands: else a deadline landing before that key would change the
+    # level.
+    prefill = '{"facts": ["'
+    bad_tail = '{"facts": ["cough"], "suggested_disposition": "urgent", "dose": "800 mg"}'
+    r = apply_llm("routine", False, bad_tail[len(prefill):], None, patient_text=PATIENT,
+                  prefill=prefill)
+    assert r.disposition == "urgent" and r.explanation_source == "template"
+    assert r.fallback_reason == "out_of_schema" and "800 mg" not in r.patient_text
 
 
 def test_model_alone_can_choose_emergency():
@@ -170,6 +234,7 @@ def test_model_alone_can_choose_emergency():
         patient_text=PATIENT,
     )
     assert r.disposition == "emergency" and r.explanation_source == "llm"
+    assert r.raised_by_llm and r.deterministic_level == "urgent" and r.offer_human
 
 
 def test_crisis_always_uses_crisis_text_and_offers_a_human():

@@ -10,7 +10,7 @@ import pytest
 from actions.core.guardrails import content
 from actions.core.guardrails.merge import DISCLAIMER, TEMPLATES
 from actions.core.guardrails.pipeline import explain_and_guard
-from actions.core.guardrails.schema import DISPOSITIONS, rank
+from actions.core.guardrails.schema import DISPOSITIONS, decide_level, rank
 from actions.llm.base import LLMError, LLMTimeout
 from actions.llm.fake import FakeLLM
 from actions.llm.prompt import load_prompt
@@ -130,13 +130,46 @@ def test_minimizing_language_never_lowers_urgency():
     assert "minimizing_language" in r.input_flags
 
 
-def test_timeout_with_a_slow_fake_falls_back_in_time():
-    slow = FakeLLM([ADVERSARIAL["diagnoses"]], delay_s=5.0)
+def test_timeout_with_a_slow_remote_backend_falls_back_in_time():
+    # A backend that cannot hold the deadline (a remote server) gives no vote when late:
+    # the deterministic level, in time.
+    slow = FakeLLM([ADVERSARIAL["diagnoses"]], delay_s=5.0, holds_protect=False)
     t0 = time.monotonic()
     r, _ = run("my head hurts", "routine", None, backend=slow, timeout_s=0.3)
     assert time.monotonic() - t0 < 2.0
     assert r.fallback_reason == "llm_timeout"
     assert r.disposition == "routine" and r.explanation == TEMPLATES["routine"]
+
+
+LEVEL_ANSWERS = [
+    ADVERSARIAL["lowers_urgency"],
+    ADVERSARIAL["diagnoses"],
+    cont({"facts": ["headache"], "suggested_disposition": "emergency",
+          "explanation": "A headache like this needs emergency care now."}),
+    cont({"facts": ["headache"], "suggested_disposition": "routine",
+          "explanation": "A headache can wait for a regular visit."}),
+    cont({"facts": ["headache"], "suggested_disposition": None, "explanation": "Rest."}),
+    'headache"], "suggested_disposition": "urgent", "expla',  # cut by the token budget
+    "not json at all",
+]
+
+
+@pytest.mark.parametrize("floor", [None, "self_care", "routine", "urgent"])
+@pytest.mark.parametrize("answer", LEVEL_ANSWERS, ids=range(len(LEVEL_ANSWERS)))
+def test_a_late_answer_gets_the_level_of_a_prompt_one(floor, answer):
+    """Issue 17: the load (a deadline hit) may cost the model's sentence, never the level."""
+    fast, _ = run("I have a bad headache", floor, [answer])
+    late, fake = run("I have a bad headache", floor, None, timeout_s=0.05,
+                     backend=FakeLLM([answer], delay_s=0.2))
+    assert fake.calls[0]["protect"] is not None
+    # the late run really was cut by the deadline whenever the vote was settled before the end
+    settled = decide_level(answer, PROMPT.assistant_prefill) is not None
+    assert late.fallback_reason == ("llm_timeout" if settled else fast.fallback_reason)
+    assert late.disposition == fast.disposition
+    assert late.deterministic_level == fast.deterministic_level
+    assert (late.level_basis, late.offer_human) == (fast.level_basis, fast.offer_human)
+    if floor is None:
+        assert rank(late.disposition) >= rank("urgent") and late.offer_human
 
 
 def test_timeout_without_rule_means_urgent_and_human():

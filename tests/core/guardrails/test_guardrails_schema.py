@@ -5,6 +5,7 @@ import pytest
 from actions.core.guardrails.schema import (
     SchemaError,
     coerce_disposition,
+    decide_level,
     extract_json_object,
     normalize_disposition,
     parse_llm_json,
@@ -127,3 +128,43 @@ def test_rank_and_coerce():
     assert coerce_disposition(E()) == "urgent"
     with pytest.raises(ValueError):
         coerce_disposition("soonish")
+
+
+# -- the level vote (issue 17: a deadline must not change the level) ---------------------
+VOTE_CASES = [
+    (GOOD, "urgent", None),
+    ('{"facts": ["cough"], "suggested_disposition": null, "explanation": "x"}', None, None),
+    ('{"facts": ["cough"], "explanation": "Rest."}', None, "no_suggestion"),
+    ('{"facts": ["cough"], "suggested_disposition": "later", "explanation": "x"}', None,
+     "out_of_schema"),
+    ('{"facts": ["cough"], "dose": "5 mg", "suggested_disposition": "emergency"}', None,
+     "out_of_schema"),
+    ('{"facts": [cough], "suggested_disposition": "emergency"}', None, "invalid_json"),
+]
+
+
+@pytest.mark.parametrize("text,suggestion,reason", VOTE_CASES)
+def test_level_vote_is_settled_once_and_never_changes_with_more_text(text, suggestion, reason):
+    votes = [decide_level(text[:i]) for i in range(1, len(text) + 1)]
+    settled_at = next(i for i, v in enumerate(votes) if v is not None)
+    # every longer prefix (what a later deadline would have kept) gives the same vote
+    assert {(v.suggestion, v.reason) for v in votes[settled_at:]} == {(suggestion, reason)}
+    assert all(v is None for v in votes[:settled_at])
+    assert votes[-1].prefix_chars == settled_at + 1
+
+
+def test_level_vote_needs_the_whole_pair_not_just_the_value():
+    # "urgent" could still be followed by a malformed pair making the answer unreadable
+    # only once the pair is closed by ',' or '}' is the value final.
+    assert decide_level('{"facts": ["x"], "suggested_disposition": "urgent"') is None
+    vote = decide_level('{"facts": ["x"], "suggested_disposition": "urgent",')
+    assert vote is not None and vote.suggestion == "urgent"
+
+
+def test_level_vote_reads_a_continuation_like_the_parser():
+    cont = GOOD[len(PREFILL):]
+    assert decide_level(cont, PREFILL).suggestion == parse_llm_json(
+        cont, prefill=PREFILL).suggested_disposition == "urgent"
+    assert decide_level(GOOD, PREFILL).suggestion == "urgent"  # a server that repeats it
+    assert decide_level("I'm sorry, I can't help with that.", PREFILL) is None
+    assert decide_level("", PREFILL) is None
