@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.core.menu import MENU_BUTTONS, greeting
+from actions.core.menu import GOODBYE, MENU_BUTTONS, greeting
 from actions.core.privacy import conversation_log_fields
 
 log = logging.getLogger(__name__)
@@ -35,3 +35,24 @@ class ActionGreet(Action):
             extra=conversation_log_fields(tracker.sender_id, returning=returning),
         )
         return [SlotSet(SLOT_CONSENT_SHOWN, True)]
+
+
+class ActionGoodbye(Action):
+    """"Goodbye" — except as an answer inside the symptom check.
+
+    A bare "no" (or "nope, that's all") to the interview's last question is often filed as
+    goodbye by NLU; the form then takes it as the answer and gives the result. A "Goodbye, and
+    take care" in front of that result would read as the end of the conversation, so inside the
+    symptom check this stays silent and the form goes on.
+    """
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if (tracker.active_loop or {}).get("name") == "triage_form":
+            return []
+        dispatcher.utter_message(text=GOODBYE)
+        return []

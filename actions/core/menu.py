@@ -28,6 +28,8 @@ def greeting(returning: bool) -> str:
     """The welcome text; both variants keep the notice and the emergency line."""
     return GREETING_RETURNING if returning else GREETING_FIRST
 
+GOODBYE = ("Goodbye, and take care. If anything gets worse or you feel it's an emergency, "
+           "call 911.")
 DIDNT_UNDERSTAND = (
     "Sorry, I didn't quite understand that. Could you say it another way, or choose one of these?"
 )
