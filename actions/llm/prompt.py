@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 PROMPT_DIR = Path(__file__).with_name("prompts")
-DEFAULT_PROMPT = "triage_v1"
+DEFAULT_PROMPT = "triage_v2"
 
 # Chat-template control tokens (<|im_start|>, <|endoftext|>, [INST], <s>, ...) that a
 # patient could type to forge a system turn once the text is tokenized.

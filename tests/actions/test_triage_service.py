@@ -192,8 +192,11 @@ def test_batch_twice_under_different_load_gives_identical_dispositions(
         # A model whose level depends on the message: lower, equal or higher than the floor.
         words = msgs[-2]["content"]
         level = ["self_care", "routine", "urgent", "emergency"][len(words) % 4]
-        return json.dumps({"facts": ["pain"], "suggested_disposition": level,
-                           "explanation": "This should be checked."})[len('{"facts": ["'):]
+        whole = json.dumps({"suggested_disposition": level, "facts": ["pain"],
+                            "explanation": "This should be checked."})
+        prefill = load_prompt().assistant_prefill
+        assert whole.startswith(prefill)
+        return whole[len(prefill):]
 
     prompt = load_prompt()
     runs = {}

@@ -17,6 +17,16 @@ def test_triage_prompt_file_is_versioned_and_complete():
     assert (PROMPT_DIR / "triage_v1.yml").is_file()
 
 
+def test_the_default_prompt_asks_for_the_level_first():
+    """The level must not depend on the load: with the level as the first pair, the backend
+    waits a handful of tokens for it, not a list of facts (see triage_v2.yml)."""
+    p = load_prompt()
+    assert (p.id, p.version, p.ref) == ("triage", 2, "triage@v2")
+    assert p.assistant_prefill == '{"suggested_disposition": "'
+    for ex in p.examples:
+        assert ex.answer.startswith(p.assistant_prefill)
+
+
 def test_examples_are_schema_valid_and_clean():
     from actions.core.guardrails.content import check_explanation
 

@@ -266,7 +266,10 @@ def _vote_in(text: str) -> LevelVote | None:
             return LevelVote(None, "invalid_json", end + 1)
         if LEVEL_KEY in obj:
             try:
-                out = validate(obj)
+                # Level-first answers (prompt v2) have no facts yet when the level is written:
+                # the vote is judged on what precedes it, and the facts' shape is checked later
+                # with the whole answer (it decides whether the sentence is shown, not the level).
+                out = validate(obj if closed or "facts" in obj else {"facts": [], **obj})
             except SchemaError as exc:
                 return LevelVote(None, exc.reason, end + 1)
             return LevelVote(out.suggested_disposition, None, end + 1)
