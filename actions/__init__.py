@@ -13,6 +13,6 @@ configure_logging()
 # The action server (scripts/stack.py sets ACTION_SERVER_WARMUP=1) loads the spaCy pipeline and
 # the LLM while it starts; library use (tests, the batch CLI) loads them lazily instead.
 if os.environ.get("ACTION_SERVER_WARMUP") == "1":
-    from actions.triage_service import warm_up
+    from actions.triage.service import warm_up
 
     warm_up()

@@ -16,10 +16,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import triage_service
 from actions.core.faq.answer import decide, default_retriever
 from actions.core.privacy import conversation_log_fields
-from actions.safety_net import reroute_to_symptom_check, screen_and_reply
+from actions.safety.net import reroute_to_symptom_check, screen_and_reply
+from actions.triage import service as triage_service
 
 log = logging.getLogger(__name__)
 

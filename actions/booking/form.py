@@ -22,7 +22,6 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import escalation_service
 from actions.core.booking import dialogue
 from actions.core.booking.state import ASK_REASON, EMERGENCY, HANDOFF, BookingState
 from actions.core.escalation.model import Reason
@@ -34,7 +33,8 @@ from actions.core.scheduling.sqlite_store import (
     clock_from_env,
     default_store_path,
 )
-from actions.safety_net import screen_and_reply
+from actions.escalation import service as escalation_service
+from actions.safety.net import screen_and_reply
 
 log = logging.getLogger(__name__)
 

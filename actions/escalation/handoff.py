@@ -13,9 +13,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import escalation_service
 from actions.core.escalation.model import Reason
-from actions.safety_net import screen_and_reply
+from actions.escalation import service as escalation_service
+from actions.safety.net import screen_and_reply
 
 HANDOFF_REASON = "handoff_reason"
 

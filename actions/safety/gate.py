@@ -23,13 +23,14 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import audit_store, escalation_service
 from actions.core.escalation.model import Reason, Summary
 from actions.core.privacy import conversation_hash, conversation_log_fields
 from actions.core.safety import gate
 from actions.core.safety.spanish import TALK_TO_PERSON_ES
 from actions.core.triage.audit import build_record
-from actions.triage_slots import (
+from actions.escalation import service as escalation_service
+from actions.triage import audit_store
+from actions.triage.state import (
     CRISIS,
     DISPOSITION,
     INTERVIEW_SLOTS,

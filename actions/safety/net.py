@@ -3,7 +3,7 @@
 Why: a patient in danger may not phrase it as a symptom report ("i just want it all to end",
 "my dad collapsed"), and NLU might file it as out of scope or low confidence. The screening gate
 (bot/safety_gate.py) already screens every message before NLU's guess is acted on; these actions
-screen once more through the same path (actions/safety_gate.py), so an emergency or crisis gets
+screen once more through the same path (actions/safety/gate.py), so an emergency or crisis gets
 the 911 / 988 reply and an audit record instead of "I didn't understand" even if the gate's call
 was skipped.
 """
@@ -18,11 +18,12 @@ from rasa_sdk.events import ActionExecuted, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import escalation_service, triage_service
 from actions.core.escalation.model import Reason
 from actions.core.menu import DIDNT_UNDERSTAND, MENU_BUTTONS, OUT_OF_SCOPE
 from actions.core.privacy import conversation_log_fields
-from actions.safety_gate import screen_and_reply
+from actions.escalation import service as escalation_service
+from actions.safety.gate import screen_and_reply
+from actions.triage import service as triage_service
 
 log = logging.getLogger(__name__)
 

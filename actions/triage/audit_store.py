@@ -3,8 +3,8 @@
 Each record goes to a per-conversation list (``audit:triage:conv:<hash>``, read back by
 conversation) and to one stream (``audit:triage``) for export. Records are never updated.
 
-Read back:  .venvs/actions/bin/python -m actions.audit_store --sender <conversation id>
-            .venvs/actions/bin/python -m actions.audit_store --hash <conversation hash>
+Read back:  .venvs/actions/bin/python -m actions.triage.audit_store --sender <conversation id>
+            .venvs/actions/bin/python -m actions.triage.audit_store --hash <conversation hash>
 """
 
 from __future__ import annotations

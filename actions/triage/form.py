@@ -16,11 +16,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import triage_service
 from actions.core.privacy import conversation_log_fields
 from actions.core.triage import interview
 from actions.core.triage.subject import ask_about, detect_subject
-from actions.triage_slots import (
+from actions.triage import service as triage_service
+from actions.triage.state import (
     ANSWER,
     ANSWERS,
     ASKED,

@@ -16,10 +16,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import audit_store, escalation_service, triage_service
 from actions.core.escalation.model import Reason, Summary
 from actions.core.privacy import conversation_hash, conversation_log_fields
-from actions.triage_slots import CRISIS, DISPOSITION, INTERVIEW_SLOTS, STOPPED, state_from_tracker
+from actions.escalation import service as escalation_service
+from actions.triage import audit_store
+from actions.triage import service as triage_service
+from actions.triage.state import CRISIS, DISPOSITION, INTERVIEW_SLOTS, STOPPED, state_from_tracker
 
 log = logging.getLogger(__name__)
 

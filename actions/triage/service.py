@@ -1,6 +1,6 @@
 """Symptom pre-screening service: rules engine → guarded LLM → patient message → audit record.
 
-Shared by the chat (actions/triage_result.py) and the batch interface (actions/triage_batch.py), so
+Shared by the chat (actions/triage/result.py) and the batch interface (actions/triage/batch.py), so
 both run exactly the same pipeline. The LLM backend is created once per process and warmed up in a
 background thread at action-server start, so no patient waits for the model to load.
 """

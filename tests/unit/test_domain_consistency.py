@@ -51,8 +51,8 @@ def test_every_button_payload_is_a_known_intent() -> None:
 
 
 def test_every_required_form_slot_has_a_validator_and_an_extractor() -> None:
-    from actions.appointments import ValidateAppointmentForm
-    from actions.triage_form import ValidateTriageForm
+    from actions.booking.form import ValidateAppointmentForm
+    from actions.triage.form import ValidateTriageForm
 
     validators = {"triage_form": ValidateTriageForm, "appointment_form": ValidateAppointmentForm}
     assert set(validators) == set(DOMAIN["forms"])
