@@ -17,12 +17,15 @@ help:
 check-python:
 	@if [ -z "$(PY)" ]; then echo "ERROR: Python 3.11 is required to run the setup (and Python 3.10 for the Rasa server). Install python3.11 and python3.10, e.g. with pyenv." >&2; exit 2; fi
 
+## Both venvs, the trained Rasa model and the converted LLM (skips what is done).
 setup: check-python
 	@$(PY) scripts/setup.py all
 
+## Train the Rasa model if data, config or domain changed.
 train: check-python
 	@$(PY) scripts/setup.py venvs train
 
+## Train the Rasa model even if nothing changed.
 retrain: check-python
 	@$(PY) scripts/setup.py venvs retrain
 
@@ -39,10 +42,12 @@ test: setup
 unit: setup
 	@$(ACT) -m pytest -m "not stack and not browser" $(ARGS)
 
+## rasa data validate --fail-on-warnings on domain, NLU, rules and stories.
 validate: setup
 	@cd . && PYTHONPATH=. $(BOT)/rasa data validate --fail-on-warnings --config bot/config.yml \
 	  --domain bot/domain.yml --data data/nlu data/rules data/stories
 
+## ruff over the whole tree (mypy runs inside make test).
 lint: setup
 	@.venvs/actions/bin/ruff check .
 
