@@ -23,13 +23,14 @@ from actions.core.menu import DIDNT_UNDERSTAND, MENU_BUTTONS, OUT_OF_SCOPE
 from actions.core.privacy import conversation_log_fields
 from actions.escalation import service as escalation_service
 from actions.safety.gate import screen_and_reply
+from actions.tracker_read import active_form, latest_intent, latest_text
 from actions.triage import service as triage_service
 
 log = logging.getLogger(__name__)
 
 
 def describes_symptoms(tracker: Tracker) -> bool:
-    text = (tracker.latest_message or {}).get("text") or ""
+    text = latest_text(tracker)
     if not text or text.startswith("/"):
         return False
     return bool(triage_service.rule_screen(text).facts.present)
@@ -42,13 +43,12 @@ def reroute_to_symptom_check(tracker: Tracker) -> list[dict[str, Any]]:
     question or as not understood; the words say otherwise. The same mechanism as Rasa's
     two-stage fallback: revert the user turn and log it again with the intent the symptom NLP
     found, so the rules start the symptom check with this message as the complaint."""
-    latest = tracker.latest_message or {}
-    text = latest.get("text") or ""
+    text = latest_text(tracker)
     parse_data = {"text": text, "intent": {"name": "report_symptoms", "confidence": 1.0},
                   "intent_ranking": [{"name": "report_symptoms", "confidence": 1.0}],
                   "entities": []}
     log.info("rerouted to symptom check", extra=conversation_log_fields(
-        tracker.sender_id, nlu_intent=(latest.get("intent") or {}).get("name")))
+        tracker.sender_id, nlu_intent=latest_intent(tracker)))
     return [UserUtteranceReverted(), ActionExecuted("action_listen"),
             UserUttered(text, parse_data=parse_data,
                         input_channel=tracker.get_latest_input_channel())]
@@ -62,7 +62,7 @@ class ActionSafeFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        if (tracker.active_loop or {}).get("name"):
+        if active_form(tracker):
             # Mid-form (e.g. "3" or "idk" as an answer): the form takes the text as the answer
             # and carries on right after this action, so stay silent.
             return []
