@@ -22,6 +22,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import settings
 from actions.core.booking import dialogue
 from actions.core.booking.state import ASK_REASON, EMERGENCY, HANDOFF, BookingState
 from actions.core.escalation.model import Reason
@@ -30,7 +31,7 @@ from actions.core.privacy import conversation_log_fields
 from actions.core.scheduling.clinic import ClinicConfig, load_clinic
 from actions.core.scheduling.sqlite_store import (
     SqliteAppointmentStore,
-    clock_from_env,
+    clock_from_setting,
     default_store_path,
 )
 from actions.escalation import service as escalation_service
@@ -54,10 +55,11 @@ def clinic() -> ClinicConfig:
 @lru_cache(maxsize=1)
 def store() -> SqliteAppointmentStore:
     """One store per action-server process (SQLite file created on first use)."""
-    return SqliteAppointmentStore(default_store_path(), clinic(), clock_from_env())
+    return SqliteAppointmentStore(default_store_path(settings.current().scheduling_db),
+                                  clinic(), clock_from_setting(settings.current().clinic_now))
 
 
-_clock = clock_from_env()
+_clock = clock_from_setting(settings.current().clinic_now)
 
 
 def context(tracker: Tracker) -> dialogue.BookingContext:
