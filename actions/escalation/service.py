@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import settings
 from actions.core.escalation.model import Entry, Reason, Summary, eta_text
 from actions.core.privacy import conversation_log_fields
 from actions.escalation.store import EscalationQueue
@@ -34,7 +34,7 @@ _background: set[asyncio.Task[Any]] = set()
 
 @lru_cache(maxsize=1)
 def queue() -> EscalationQueue:
-    return EscalationQueue.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    return EscalationQueue.from_url(settings.current().redis_url)
 
 
 def channel_of(tracker: Tracker) -> str:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Any
 
 import redis
 import redis.asyncio as aioredis
 
+from actions import settings
 from actions.core.privacy import conversation_hash
 
 STREAM = "audit:triage"
@@ -29,7 +29,7 @@ def conv_key(conv_hash: str) -> str:
 
 
 def redis_url() -> str:
-    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    return settings.current().redis_url
 
 
 _client: aioredis.Redis | None = None
