@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.core.escalation.model import Reason, Summary
 from actions.core.privacy import conversation_hash, conversation_log_fields
+from actions.core.triage.disposition import needs_emergency_reply
 from actions.escalation import service as escalation_service
 from actions.slots import (
     HANDOFF_REASON,
@@ -82,7 +83,7 @@ class ActionTriageResult(Action):
             dispatcher.utter_message(text=first)
         facts = summary_facts(state.complaint, dict(state.answers or {}), assessment.disposition,
                               list(assessment.red_flags))
-        if assessment.crisis or assessment.disposition == "emergency":
+        if needs_emergency_reply(assessment.disposition, assessment.crisis):
             reason = Reason.CRISIS if assessment.crisis else Reason.EMERGENCY
             escalation_service.escalate_in_background(tracker, reason, Summary(
                 reason=reason, chief_complaint=facts["complaint"], onset=facts["onset"],
