@@ -7,18 +7,25 @@ BOT := .venvs/bot/bin
 # Pass extra pytest arguments with e.g.  make test ARGS="-k restart"
 ARGS ?=
 
-.PHONY: setup run test unit validate lint bench bench-screen train retrain check-python triage-batch triage-eval \
+.PHONY: help setup run test unit validate lint bench bench-screen train retrain check-python triage-batch triage-eval \
 	staff-user
+
+## This list: every target with its one-line description.
+help:
+	@awk 'BEGIN {FS = ":.*"} /^## / {desc = substr($$0, 4); next} /^[a-z][a-z-]*:/ {if (desc) printf "  %-14s %s\n", $$1, desc; desc = ""} !/^## / && !/^[a-z][a-z-]*:/ {desc = ""}' $(MAKEFILE_LIST)
 
 check-python:
 	@if [ -z "$(PY)" ]; then echo "ERROR: Python 3.11 is required to run the setup (and Python 3.10 for the Rasa server). Install python3.11 and python3.10, e.g. with pyenv." >&2; exit 2; fi
 
+## Both venvs, the trained Rasa model and the converted LLM (skips what is done).
 setup: check-python
 	@$(PY) scripts/setup.py all
 
+## Train the Rasa model if data, config or domain changed.
 train: check-python
 	@$(PY) scripts/setup.py venvs train
 
+## Train the Rasa model even if nothing changed.
 retrain: check-python
 	@$(PY) scripts/setup.py venvs retrain
 
@@ -35,10 +42,12 @@ test: setup
 unit: setup
 	@$(ACT) -m pytest -m "not stack and not browser" $(ARGS)
 
+## rasa data validate --fail-on-warnings on domain, NLU, rules and stories.
 validate: setup
 	@cd . && PYTHONPATH=. $(BOT)/rasa data validate --fail-on-warnings --config bot/config.yml \
 	  --domain bot/domain.yml --data data/nlu data/rules data/stories
 
+## ruff over the whole tree (mypy runs inside make test).
 lint: setup
 	@.venvs/actions/bin/ruff check .
 
@@ -53,11 +62,11 @@ bench-screen: setup
 ## Pre-screen a CSV (case_id,age,sex,message) with the chat's own pipeline (rules + guarded LLM).
 triage-batch: setup
 	@if [ -z "$(IN)" ] || [ -z "$(OUT)" ]; then echo "usage: make triage-batch IN=cases.csv OUT=results.csv" >&2; exit 2; fi
-	@$(ACT) -m actions.triage_batch "$(IN)" "$(OUT)"
+	@$(ACT) -m actions.triage.batch "$(IN)" "$(OUT)"
 
 ## Metrics on the development set: rules floor (fast); LLM=1 runs the full pipeline incl. the LLM.
 triage-eval: setup
-	@if [ -n "$(LLM)" ]; then $(ACT) -m actions.triage_batch --evaluate tests/triage_eval/dev_cases.csv; \
+	@if [ -n "$(LLM)" ]; then $(ACT) -m actions.triage.batch --evaluate tests/triage_eval/dev_cases.csv; \
 	 else $(ACT) -m actions.core.triage.evaluate tests/triage_eval/dev_cases.csv $(ARGS); fi
 
 ## Staff console account (asks for the password; REDIS_URL must point at the console's Redis).

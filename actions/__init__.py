@@ -2,17 +2,20 @@
 
 Rasa SDK imports this package and every submodule and registers each Action subclass it finds.
 Actions are thin adapters: the logic lives in ``actions.core`` (pure Python, no rasa imports).
+Settings are read from the environment once (``actions.settings.current()``) and handed to the
+core from here and the adapters.
 """
 
-import os
-
+from actions import settings
+from actions.core import privacy
 from actions.log_setup import configure_logging
 
-configure_logging()
+configure_logging(settings.current().log_level)
+privacy.set_key(settings.current().log_hash_key)
 
 # The action server (scripts/stack.py sets ACTION_SERVER_WARMUP=1) loads the spaCy pipeline and
 # the LLM while it starts; library use (tests, the batch CLI) loads them lazily instead.
-if os.environ.get("ACTION_SERVER_WARMUP") == "1":
-    from actions.triage_service import warm_up
+if settings.current().warm_up:
+    from actions.triage.service import warm_up
 
     warm_up()

@@ -16,14 +16,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import triage_service
 from actions.core.faq.answer import decide, default_retriever
 from actions.core.privacy import conversation_log_fields
-from actions.safety_net import reroute_to_symptom_check, screen_and_reply
+from actions.safety.net import reroute_to_symptom_check, screen_and_reply
+from actions.slots import HANDOFF_REASON
+from actions.tracker_read import active_form, latest_text
+from actions.triage import service as triage_service
 
 log = logging.getLogger(__name__)
 
-HANDOFF_REASON = "handoff_reason"
 ASK_WHAT = ("What would you like to know about the clinic? For example opening hours, parking, "
             "insurance, prescription refills or test results.")
 SYMPTOM_BUTTON = [{"title": "Check my symptoms", "payload": "/report_symptoms"}]
@@ -41,7 +42,7 @@ class ActionAnswerFaq(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        text = (tracker.latest_message or {}).get("text") or ""
+        text = latest_text(tracker)
         if not text.strip() or text.startswith("/"):
             dispatcher.utter_message(text=ASK_WHAT)
             return []
@@ -54,7 +55,7 @@ class ActionAnswerFaq(Action):
         if decision.kind == "answer":
             dispatcher.utter_message(text=decision.text)
             return [SlotSet(HANDOFF_REASON, None)]
-        if decision.kind == "medical" and symptoms and not (tracker.active_loop or {}).get("name"):
+        if decision.kind == "medical" and symptoms and not active_form(tracker):
             # Someone describing symptoms wants the symptom check, not an FAQ refusal.
             return reroute_to_symptom_check(tracker)
         if decision.kind == "medical":

@@ -15,11 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.core.menu import GOODBYE, MENU_BUTTONS, greeting
 from actions.core.privacy import conversation_log_fields
+from actions.slots import CONSENT_SHOWN, TRIAGE_FORM
+from actions.tracker_read import active_form
 
 log = logging.getLogger(__name__)
-
-SLOT_CONSENT_SHOWN = "consent_shown"
-
 
 class ActionGreet(Action):
     def name(self) -> str:
@@ -28,13 +27,13 @@ class ActionGreet(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        returning = bool(tracker.get_slot(SLOT_CONSENT_SHOWN))
+        returning = bool(tracker.get_slot(CONSENT_SHOWN))
         dispatcher.utter_message(text=greeting(returning), buttons=MENU_BUTTONS)
         log.info(
             "greeted",
             extra=conversation_log_fields(tracker.sender_id, returning=returning),
         )
-        return [SlotSet(SLOT_CONSENT_SHOWN, True)]
+        return [SlotSet(CONSENT_SHOWN, True)]
 
 
 class ActionGoodbye(Action):
@@ -52,7 +51,7 @@ class ActionGoodbye(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        if (tracker.active_loop or {}).get("name") == "triage_form":
+        if active_form(tracker) == TRIAGE_FORM:
             return []
         dispatcher.utter_message(text=GOODBYE)
         return []

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import time
+
+from actions.settings import current
 
 _CONFIGURED = False
 
@@ -47,7 +48,7 @@ def configure_logging(level: str | None = None) -> None:
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel((level or os.environ.get("LOG_LEVEL", "INFO")).upper())
+    root.setLevel((level or current().log_level).upper())
     # Third-party debug output can echo payloads (message text); keep it quiet.
     for noisy in ("sanic.access", "urllib3", "httpx", "httpcore", "PyRuSH", "medspacy"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

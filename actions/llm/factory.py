@@ -1,4 +1,5 @@
-"""Pick the LLM backend from the environment.
+"""Pick the LLM backend from the LLM_* settings (``ActionSettings.llm_env``, read once from the
+environment by actions/settings.py; tests pass a plain dict).
 
 - ``LLM_BACKEND``: ``local`` (default), ``openai``, or ``none`` (rules only, no model).
 - ``LLM_MODEL_DIR``: local: converted safetensors dir
@@ -14,13 +15,12 @@ Imports are lazy so choosing ``openai`` never imports torch and ``local`` never 
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 
 from actions.llm.base import LLMBackend, LLMUnavailable
 
 
-def backend_from_env(env: dict | None = None) -> LLMBackend | None:
-    env = os.environ if env is None else env
+def backend_from_env(env: Mapping[str, str]) -> LLMBackend | None:
     kind = (env.get("LLM_BACKEND") or "local").strip().lower()
     if kind == "local":
         from actions.llm.local import DEFAULT_MODEL_DIR, LocalTransformersBackend

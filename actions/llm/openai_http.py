@@ -10,8 +10,8 @@ parser accepts both.
 from __future__ import annotations
 
 import json
-import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import httpx
@@ -29,8 +29,7 @@ class OpenAISettings:
     api_key: str | None = field(default=None, repr=False)
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> OpenAISettings:
-        env = os.environ if env is None else env
+    def from_env(cls, env: Mapping[str, str]) -> OpenAISettings:
         return cls(
             base_url=env.get("LLM_BASE_URL") or cls.base_url,
             model=env.get("LLM_MODEL") or cls.model,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -35,6 +34,7 @@ from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from bot.channels import sms_render
+from bot.channels.settings import ChannelSettings
 from bot.channels.sms_render import Rendered
 from bot.channels.twilio_policy import Keyword, keyword, sender_id, signed_url
 from bot.channels.twilio_store import TwilioStore
@@ -50,15 +50,6 @@ SEND_TIMEOUT_S = 10.0
 
 MEDIA_NOTE = ("Sorry, I can only read text here - please type your message. "
               "If this is an emergency, call 911.")
-DEFAULT_SUPPORT_CONTACT = "please phone the clinic's front desk during opening hours"
-
-
-def _required_env(name: str) -> str:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        raise ValueError(f"{name} must be set for the Twilio channels (see README 'Settings')")
-    return value
-
 
 def _never_reached_twilio(exc: BaseException) -> bool:
     """True only when Twilio certainly did not create the message, so a retry cannot double-send:
@@ -137,34 +128,29 @@ class TwilioOutput(OutputChannel):
 class TwilioInput(InputChannel):
     """Base of the SMS and WhatsApp channels; subclasses set the name and the sender address."""
 
-    from_env: str = ""  # env var with our sender address
+    from_env: str = ""  # the setting with our sender address (TWILIO_SMS_FROM, ...)
     confirms_keywords = False  # SMS: Twilio/carriers confirm STOP/START themselves
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         # Secrets only from the environment; credentials.yml just switches the channel on.
-        return cls(
-            account_sid=_required_env("TWILIO_ACCOUNT_SID"),
-            auth_token=_required_env("TWILIO_AUTH_TOKEN"),
-            from_address=_required_env(cls.from_env),
-            public_base_url=os.environ.get("TWILIO_PUBLIC_BASE_URL") or None,
-            api_base_url=os.environ.get("TWILIO_API_BASE_URL") or None,
-        )
+        return cls(ChannelSettings.from_env())
 
-    def __init__(self, account_sid: str, auth_token: str, from_address: str,
-                 public_base_url: str | None = None, api_base_url: str | None = None) -> None:
+    def __init__(self, settings: ChannelSettings) -> None:
+        self.settings = settings
+        account_sid = settings.required("TWILIO_ACCOUNT_SID")
+        auth_token = settings.required("TWILIO_AUTH_TOKEN")
         self.validator = RequestValidator(auth_token)
-        self.sender = TwilioSender(account_sid, auth_token, api_base_url)
-        self.from_address = self.normalise_address(from_address)
-        self.public_base_url = public_base_url
-        self.store = TwilioStore()
-        self.support_contact = (os.environ.get("CLINIC_SUPPORT_CONTACT", "").strip()
-                                or DEFAULT_SUPPORT_CONTACT)
+        self.sender = TwilioSender(account_sid, auth_token, settings.twilio_api_base_url)
+        self.from_address = self.normalise_address(settings.required(self.from_env))
+        self.public_base_url = settings.twilio_public_base_url
+        self.store = TwilioStore(settings.twilio_redis_url)
+        self.support_contact = settings.clinic_support_contact
         self._tasks: set[asyncio.Task] = set()
         # Turns run on this process's event loop and are CPU-bound (NLU, policies): letting a burst
         # of them all run at once queues the webhook acks behind their steps. A few at a time keeps
         # acks fast; the rest wait their turn (they are already acked and deduplicated).
-        self._turn_slots = asyncio.Semaphore(int(os.environ.get("TWILIO_CONCURRENT_TURNS", "2")))
+        self._turn_slots = asyncio.Semaphore(settings.twilio_concurrent_turns)
 
     # ---- hooks for the subclasses -------------------------------------------------------------
     @staticmethod
@@ -219,7 +205,7 @@ class TwilioInput(InputChannel):
     # ---- one inbound message ------------------------------------------------------------------
     async def handle(self, params: Mapping[str, list[str]], message_sid: str, address: str,
                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        sender = sender_id(address)
+        sender = sender_id(address, self.settings.channel_id_key)
         try:
             async with self._turn_slots:
                 await self._handle(params, message_sid, address, sender, on_new_message)

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 from collections.abc import Mapping
 from enum import Enum
 from urllib.parse import urlsplit
 
 # Used only when neither CHANNEL_ID_KEY nor LOG_HASH_KEY is set (local development).
-_DEV_KEY = "triage-assistant-dev-only-channel-id-key"
+DEV_CHANNEL_ID_KEY = "triage-assistant-dev-only-channel-id-key"
 
 WHATSAPP_WINDOW_S = 24 * 3600  # WhatsApp's customer-service window after the patient's message
 
@@ -48,20 +47,20 @@ def keyword(body: str) -> Keyword | None:
     return None
 
 
-def channel_id_key(env: Mapping[str, str] | None = None) -> bytes:
-    """CHANNEL_ID_KEY, else LOG_HASH_KEY, else a development key (``env`` defaults to ours)."""
-    env = os.environ if env is None else env
-    return (env.get("CHANNEL_ID_KEY") or env.get("LOG_HASH_KEY") or _DEV_KEY).encode()
+def channel_id_key(env: Mapping[str, str]) -> bytes:
+    """CHANNEL_ID_KEY, else LOG_HASH_KEY, else a development key (read once, into
+    bot.channels.settings.ChannelSettings.channel_id_key)."""
+    return (env.get("CHANNEL_ID_KEY") or env.get("LOG_HASH_KEY") or DEV_CHANNEL_ID_KEY).encode()
 
 
-def sender_id(address: str, key: bytes | None = None) -> str:
+def sender_id(address: str, key: bytes) -> str:
     """The id Rasa sees for a phone address ("+1555..." or "whatsapp:+1555...").
 
     Why HMAC and not a plain hash: the phone-number space is small enough to enumerate, so a plain
     SHA-256 would be reversible; without the key the id cannot be linked back to a number.
     The address includes the "whatsapp:" prefix, so SMS and WhatsApp are separate conversations.
     """
-    digest = hmac.new(key or channel_id_key(), address.encode(), hashlib.sha256).hexdigest()
+    digest = hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
     return f"tw{digest[:32]}"
 
 

@@ -8,7 +8,6 @@ only under ``addr:`` with a TTL, because replies have to be addressed to it.
 from __future__ import annotations
 
 import json
-import os
 import time
 
 from redis import asyncio as aioredis
@@ -24,8 +23,8 @@ SEND_CLAIM_TTL_S = 48 * 3600
 
 
 class TwilioStore:
-    def __init__(self, url: str | None = None) -> None:
-        self.url = url or os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    def __init__(self, url: str) -> None:
+        self.url = url  # ChannelSettings.twilio_redis_url
         self._redis: aioredis.Redis | None = None
 
     @property

@@ -9,7 +9,6 @@ have a new message from the clinic, reply to read it") instead of the text.
 from __future__ import annotations
 
 import logging
-import os
 import time
 
 from bot.channels.twilio_base import TwilioInput
@@ -36,7 +35,7 @@ class TwilioWhatsAppInput(TwilioInput):
             return []
         if within_whatsapp_window(await self.store.last_inbound(sender), time.time()):
             return await super().outbound_params(sender, recipient, bodies)
-        template = os.environ.get("WHATSAPP_TEMPLATE_SID", "").strip()
+        template = self.settings.whatsapp_template_sid
         if not template:
             log.warning("whatsapp reply outside the 24 h window and no template configured")
             return []

@@ -4,7 +4,7 @@ Replaces Rasa 3.6's socketio channel, which (a) switches CORS/origin checks off,
 client choose its session id, and (c) calls python-socketio 5's coroutine ``enter_room`` without
 awaiting it, so with session persistence replies never reach the browser.
 
-Settings (environment):
+Settings (environment, read once into bot.channels.settings.ChannelSettings):
   WEBCHAT_ALLOWED_ORIGINS  comma-separated origins allowed to connect ("*" = any; unset = same
                            origin only)
   WEBCHAT_SESSION_SECRET   key that signs session ids (required; the run command provides one)
@@ -32,6 +32,7 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels import session_tokens
 from bot.channels.message_limits import HARD_LIMIT_CHARS as MAX_MESSAGE_CHARS
+from bot.channels.settings import ChannelSettings
 
 log = logging.getLogger(__name__)
 
@@ -90,13 +91,10 @@ class PerProcessRedisManager(AsyncRedisManager):
         self._host_id = value
 
 
-def allowed_origins_from_env() -> list[str] | str | None:
-    raw = os.environ.get("WEBCHAT_ALLOWED_ORIGINS", "").strip()
-    if not raw:
-        return None  # python-engineio: same origin only
-    if raw == "*":
-        return "*"
-    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+def cors_allowed_origins(settings: ChannelSettings) -> list[str] | str | None:
+    """python-socketio's ``cors_allowed_origins``: None = same origin only, "*" = any."""
+    origins = settings.webchat_allowed_origins
+    return list(origins) if isinstance(origins, tuple) else origins
 
 
 class WebChatInput(InputChannel):
@@ -113,13 +111,16 @@ class WebChatInput(InputChannel):
             user_message_evt=credentials.get("user_message_evt", "user_uttered"),
             bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
+            settings=ChannelSettings.from_env(),
         )
 
-    def __init__(self, user_message_evt: str, bot_message_evt: str, socketio_path: str) -> None:
+    def __init__(self, user_message_evt: str, bot_message_evt: str, socketio_path: str,
+                 settings: ChannelSettings) -> None:
         self.user_message_evt = user_message_evt
         self.bot_message_evt = bot_message_evt
         self.socketio_path = socketio_path
-        secret = os.environ.get("WEBCHAT_SESSION_SECRET", "")
+        self.settings = settings
+        secret = settings.webchat_session_secret
         if len(secret) < 16:
             raise ValueError("WEBCHAT_SESSION_SECRET must be set (at least 16 characters)")
         self.secret = secret.encode()
@@ -129,9 +130,10 @@ class WebChatInput(InputChannel):
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        redis_url = os.environ.get("REDIS_URL", "").strip()
+        redis_url = self.settings.redis_url
         manager = PerProcessRedisManager(redis_url, channel="webchat") if redis_url else None
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins_from_env(),
+        sio = AsyncServer(async_mode="sanic",
+                          cors_allowed_origins=cors_allowed_origins(self.settings),
                           client_manager=manager)
         bp = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio

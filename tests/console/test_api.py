@@ -217,3 +217,40 @@ def test_console_page_and_static_assets(console: Console) -> None:
 def test_health(console: Console) -> None:
     r = console.client().get("/health")
     assert r.status_code == 200 and r.json() == {"status": "ok", "redis": True}
+
+
+def test_action_checks_run_in_a_fixed_order(console: Console) -> None:
+    """The shared preamble (routes/conversation.py): body, supervisor-only, entry, own rules."""
+    ann, ah = signed_in(console, "ann")
+    sue, sh = signed_in(console, "sue")
+    console.queue.enqueue("done", Summary(Reason.PATIENT_REQUEST))
+    console.queue.claim("done", "ann")
+    console.queue.hand_back("done", "ann")
+
+    def post(client: httpx.Client, headers: dict[str, str], path: str,
+             body: bytes) -> tuple[int, dict[str, str]]:
+        r = client.post(path, content=body,
+                        headers={**headers, "Content-Type": "application/json"})
+        return r.status_code, r.json()
+
+    # Bad JSON beats an unknown conversation; supervisor-only (reassign) beats it too.
+    assert post(ann, ah, "/api/conversations/nope/claim", b"{bad") == (
+        400, {"error": "The request body is not valid JSON."})
+    assert post(ann, ah, "/api/conversations/nope/reassign", b"{}") == (
+        403, {"error": "Only supervisors can reassign conversations."})
+    # A closed entry: claim, hand back, resolve say it left the queue ...
+    for action in ("claim", "handback", "resolve"):
+        assert post(ann, ah, f"/api/conversations/done/{action}", b"") == (
+            409, {"error": "This conversation is no longer in the queue."}), action
+    # ... reply checks the owner first, then the state, then the text.
+    assert post(ann, ah, "/api/conversations/done/reply", b'{"text": ""}') == (
+        409, {"error": "Claim the conversation before replying."})
+    # Notes on a closed entry still work for the owner (follow-up), validated like a reply.
+    assert post(ann, ah, "/api/conversations/done/notes", b'{"text": " "}') == (
+        400, {"error": "The text is empty."})
+    # Reassign: the target is checked before the state.
+    assert post(sue, sh, "/api/conversations/done/reassign", b'{"agent": "ghost"}') == (
+        400, {"error": "Choose an active staff account to reassign to."})
+    assert post(sue, sh, "/api/conversations/done/reassign", b'{"agent": "bob"}') == (
+        409, {"error": "This conversation is no longer in the queue."})
+    assert console.rasa.calls == []

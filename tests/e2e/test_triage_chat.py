@@ -92,7 +92,7 @@ def test_patient_injection_cannot_talk_it_down(stack, sender) -> None:
 def test_every_assessment_leaves_an_audit_record_that_reads_back(stack, sender) -> None:
     chat_until_result(stack, sender, "my ankle is swollen after I twisted it")
     proc = subprocess.run(
-        [sys.executable, "-m", "actions.audit_store", "--sender", sender,
+        [sys.executable, "-m", "actions.triage.audit_store", "--sender", sender,
          "--redis-url", stack.redis_settings.url],
         cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
@@ -121,7 +121,7 @@ def test_batch_and_chat_reach_the_same_disposition(stack, message, tmp_path: Pat
     with cases.open("w", newline="") as fh:
         csv.writer(fh).writerows([["case_id", "age", "sex", "message"], ["C1", "", "", message]])
     out = tmp_path / "out.csv"
-    proc = subprocess.run([sys.executable, "-m", "actions.triage_batch", str(cases), str(out)],
+    proc = subprocess.run([sys.executable, "-m", "actions.triage.batch", str(cases), str(out)],
                           cwd=ROOT, capture_output=True, text=True, check=False,
                           env={**stack.base_env()})
     assert proc.returncode == 0, proc.stderr[-2000:]

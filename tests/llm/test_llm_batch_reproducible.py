@@ -12,10 +12,11 @@ import json
 
 import pytest
 
-from actions import triage_batch, triage_service
 from actions.core.guardrails import pipeline
 from actions.core.guardrails.schema import rank
 from actions.llm.prompt import load_prompt
+from actions.triage import batch as triage_batch
+from actions.triage import service as triage_service
 
 pytestmark = pytest.mark.model
 

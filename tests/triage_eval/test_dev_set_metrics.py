@@ -1,7 +1,7 @@
 """Acceptance (issue 3, point 1): the development set's metrics, asserted.
 
 The deterministic pipeline is what decides the floor; the LLM may only raise it (tested in
-tests/core/guardrails and tests/actions/test_triage_service.py), so these are the floor's numbers.
+tests/core/guardrails and tests/actions/triage/test_service.py), so these are the floor's numbers.
 `make triage-eval` prints the same report; `make triage-eval LLM=1` runs the full pipeline.
 """
 

@@ -31,6 +31,28 @@ def test_every_custom_action_in_the_domain_is_implemented() -> None:
     assert missing == set()
 
 
+def test_every_package_under_actions_is_importable_as_one() -> None:
+    """Rasa SDK finds actions by walking the ``actions`` package; a folder without an
+    ``__init__.py`` is skipped silently, and its actions would never be served."""
+    folders = {p.parent for p in (ROOT / "actions").rglob("*.py")} - {ROOT / "actions"}
+    missing = sorted(str(f.relative_to(ROOT)) for f in folders
+                     if "__pycache__" not in f.parts and not (f / "__init__.py").is_file())
+    assert missing == []
+
+
+def test_the_action_server_registers_exactly_the_domain_actions() -> None:
+    """What ``python -m rasa_sdk --actions actions`` serves, found the way it finds it (every
+    submodule of every subpackage): each domain action, and no action the domain doesn't know."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    served = {name for name, run in executor.actions.items()
+              if type(run.__self__).__module__.startswith("actions.")}
+    assert served == set(DOMAIN["actions"])
+    assert served == action_names_in_code()
+
+
 def test_every_intent_has_enough_training_examples() -> None:
     counts: dict[str, int] = {}
     for doc in _yaml_docs("data/nlu"):
@@ -51,8 +73,8 @@ def test_every_button_payload_is_a_known_intent() -> None:
 
 
 def test_every_required_form_slot_has_a_validator_and_an_extractor() -> None:
-    from actions.appointments import ValidateAppointmentForm
-    from actions.triage_form import ValidateTriageForm
+    from actions.booking.form import ValidateAppointmentForm
+    from actions.triage.form import ValidateTriageForm
 
     validators = {"triage_form": ValidateTriageForm, "appointment_form": ValidateAppointmentForm}
     assert set(validators) == set(DOMAIN["forms"])

@@ -1,7 +1,7 @@
 """The appointment conversation as a pure state machine: book, reschedule, cancel, list.
 
-The Rasa form (actions/appointments.py) keeps a ``BookingState`` in a slot, shows ``prompt`` and
-feeds every answer to ``handle``. Principles:
+The Rasa form (actions/booking/form.py) keeps a ``BookingState`` in a slot, shows ``prompt``
+and feeds every answer to ``handle``. Principles:
 - every bad answer gets a specific, kind message and another chance; the third failure at the
   same question ends with an offer of a person (outcome HANDOFF), never a dead end;
 - nothing is booked until the patient confirms a summary; the store decides races (SlotTaken),

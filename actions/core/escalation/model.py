@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from actions.core.triage.disposition import Disposition, is_emergency
+
 WAITING = "waiting"
 CLAIMED = "claimed"
 RESOLVED = "resolved"
@@ -73,9 +75,9 @@ def priority(reason: Reason, disposition: str | None) -> int:
     """
     reason = Reason(reason)
     disp = (disposition or "").strip().lower()
-    if reason in (Reason.EMERGENCY, Reason.CRISIS) or disp in ("emergency", "crisis"):
+    if reason in (Reason.EMERGENCY, Reason.CRISIS) or is_emergency(disp) or disp == "crisis":
         return PRIORITY_TOP
-    if reason is Reason.URGENT_CALLBACK or disp == "urgent":
+    if reason is Reason.URGENT_CALLBACK or disp == Disposition.URGENT:
         return PRIORITY_URGENT
     return PRIORITY_NORMAL
 

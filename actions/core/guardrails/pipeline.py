@@ -11,6 +11,7 @@ import time
 
 from actions.core.guardrails.merge import GuardedResult, Rejection, apply_llm
 from actions.core.guardrails.schema import level_settled
+from actions.core.triage.disposition import is_emergency
 from actions.llm.base import LLMBackend, LLMError, LLMUnavailable
 from actions.llm.prompt import Prompt, load_prompt
 
@@ -53,7 +54,7 @@ def explain_and_guard(
 
     if crisis:
         skipped = "crisis_skip_llm"
-    elif floor_value == "emergency" and not call_llm_at_emergency:
+    elif is_emergency(floor_value) and not call_llm_at_emergency:
         skipped = "emergency_skip_llm"
     elif backend is None:
         error = LLMUnavailable("no LLM backend configured")

@@ -1,7 +1,7 @@
 """What the screening gate decides for one patient message (pure).
 
 The gate runs before anything else on every message (see ``bot/safety_gate.py`` for where, and
-``actions/safety_gate.py`` for the Rasa adapter). It answers only when it must:
+``actions/safety/gate.py`` for the Rasa adapter). It answers only when it must:
 - an emergency or a crisis, in English or Spanish, about the writer or about someone else →
   the 911 / 988 reply now, and the current form is left;
 - any other Spanish message → a short Spanish reply saying what the assistant can do in Spanish,
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from actions.core.language import detect_language
 from actions.core.safety import spanish
+from actions.core.triage.disposition import Disposition, is_emergency, needs_emergency_reply
 from actions.core.triage.engine import Assessment, assess
 from actions.core.triage.messages import CRISIS_FIRST, EMERGENCY_FIRST, compose
 from actions.core.triage.subject import detect_subject
@@ -51,11 +52,6 @@ class GateDecision:
         return self.kind != THROUGH
 
 
-def needs_emergency_reply(disposition: str | None, crisis: bool) -> bool:
-    """The one safety rule: an emergency or a crisis gets the 911 / 988 reply first."""
-    return crisis or disposition == "emergency"
-
-
 def decide(text: str, context: str = "", age: float | None = None,
            clinic_phone: str = "") -> GateDecision:
     """Screen ``text`` (with ``context``: what this conversation already said about the problem)."""
@@ -76,7 +72,8 @@ def decide(text: str, context: str = "", age: float | None = None,
         return GateDecision(
             kind=CRISIS if found.crisis else EMERGENCY, language="es",
             lines=(*first, *spanish.spanish_reply(found, clinic_phone)),
-            disposition="emergency" if found.emergency else "urgent", crisis=found.crisis,
+            disposition=Disposition.EMERGENCY if found.emergency else Disposition.URGENT,
+            crisis=found.crisis,
             about_other=found.about_other, red_flags=found.findings)
     return GateDecision(THROUGH)
 
@@ -109,12 +106,13 @@ def _decide_spanish(text: str, context: str, age: float | None,
         return GateDecision(
             kind=CRISIS if found.crisis else EMERGENCY, language="es",
             lines=tuple(spanish.spanish_reply(found, clinic_phone)),
-            disposition="emergency" if found.emergency else "urgent", crisis=found.crisis,
+            disposition=Disposition.EMERGENCY if found.emergency else Disposition.URGENT,
+            crisis=found.crisis,
             about_other=found.about_other, red_flags=tuple(found.findings))
     # English medical words inside a Spanish message ("tiene chest pain") still count.
     english = _decide_english(text, context, age, language="es")
     if english is not None:
-        both = spanish.SpanishScreen(emergency=english.disposition == "emergency",
+        both = spanish.SpanishScreen(emergency=is_emergency(english.disposition),
                                      crisis=english.crisis, about_other=english.about_other,
                                      findings=english.red_flags)
         return GateDecision(

@@ -16,7 +16,7 @@ from actions.core.scheduling.clinic import (
 )
 from actions.core.scheduling.sqlite_store import (
     SqliteAppointmentStore,
-    clock_from_env,
+    clock_from_setting,
     default_store_path,
 )
 from actions.core.scheduling.store import (
@@ -47,7 +47,7 @@ __all__ = [
     "SlotTaken",
     "SqliteAppointmentStore",
     "VisitType",
-    "clock_from_env",
+    "clock_from_setting",
     "default_store_path",
     "dob_matches",
     "load_clinic",

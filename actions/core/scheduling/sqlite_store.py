@@ -20,7 +20,6 @@ restricted permissions, and out of backups that are not themselves protected.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sqlite3
 import time as _time
@@ -98,9 +97,10 @@ CREATE INDEX IF NOT EXISTS held_cells_by_code ON held_cells (code);
 """
 
 
-def default_store_path() -> Path:
-    """$SCHEDULING_DB if set, else <repo>/var/scheduling.sqlite3."""
-    configured = os.environ.get("SCHEDULING_DB", "").strip()
+def default_store_path(configured: str = "") -> Path:
+    """``configured`` (the SCHEDULING_DB setting) if not empty, else
+    <repo>/var/scheduling.sqlite3."""
+    configured = configured.strip()
     return Path(configured) if configured else REPO_ROOT / "var" / "scheduling.sqlite3"
 
 
@@ -108,9 +108,10 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def clock_from_env() -> Callable[[], datetime]:
-    """$CLINIC_NOW (ISO 8601 with offset) as a fixed clock, for tests and demos; else real time."""
-    configured = os.environ.get("CLINIC_NOW", "").strip()
+def clock_from_setting(configured: str = "") -> Callable[[], datetime]:
+    """``configured`` (the CLINIC_NOW setting: ISO 8601 with offset) as a fixed clock, for tests
+    and demos; real time if empty."""
+    configured = configured.strip()
     if not configured:
         return _utc_now
     fixed = datetime.fromisoformat(configured)

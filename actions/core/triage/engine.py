@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from actions.core.triage.rules import LEVELS, RANK, Question, Rule, RuleSet, default_ruleset
+from actions.core.triage.disposition import Disposition, needs_emergency_reply
+from actions.core.triage.rules import LEVELS, Question, Rule, RuleSet, default_ruleset
 
 if TYPE_CHECKING:  # the engine stays importable (and testable) without spaCy
     from actions.nlp.extract import Facts
@@ -145,7 +146,7 @@ def _age_ok(rule: Rule, facts: Facts) -> bool:
         return True
     if age is not None:
         return (low is None or age >= low) and (high is None or age < high)
-    if rule.level == "self_care":
+    if rule.level == Disposition.SELF_CARE:
         # For self-care an age bound is an exclusion: unknown age passes unless a baby is mentioned.
         return not (facts.infant and low is not None and low >= 1)
     # For red flags an age bound is a requirement; a baby of unknown age is surely under 1 year
@@ -202,17 +203,17 @@ def assess_facts(
     # next to a red flag) never adds texts that speak of another level or another finding.
     reasons_from = [r for r in fired if r.level == level or r.crisis] or [ruleset.default]
     precautions_from = reasons_from
-    if level == "self_care" and _vulnerable(facts):
+    if level == Disposition.SELF_CARE and _vulnerable(facts):
         # Too young or immunosuppressed for home care: the visit reason replaces the home-care
         # reasons (one result, one disposition); the complaint's own "get help if" still applies.
-        level = "routine"
+        level = Disposition.ROUTINE
         precautions_from = [r for r in reasons_from if r.return_precautions] or [ruleset.default]
         reasons_from = [ruleset.default]
 
     answered = set(answers or {})
     asked_concepts = present | facts.absent
     questions: list[Question] = []
-    if RANK[level] < RANK["emergency"] and not crisis:
+    if not needs_emergency_reply(level, crisis):
         # Red flags first: once an emergency or crisis rule fires we stop asking and act.
         pool = [q for rule in fired for q in rule.ask] or list(ruleset.default.ask)
         seen: set[str] = set()
@@ -236,12 +237,12 @@ def assess_facts(
     return Assessment(
         disposition=level,
         crisis=crisis,
-        red_flags=[r.id for r in fired if r.level == "emergency" or r.crisis],
+        red_flags=[r.id for r in fired if needs_emergency_reply(r.level, r.crisis)],
         fired=[r.id for r in fired],
         reasons=list(dict.fromkeys(r.text("reason", group) or r.reason for r in reasons_from)),
         facts=facts,
         next_questions=questions,
-        decided=level == "emergency" or crisis or not questions,
+        decided=needs_emergency_reply(level, crisis) or not questions,
         advice=advice,
         return_precautions=list(dict.fromkeys(precautions)),
         sources=sources,

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from actions.core.triage.disposition import is_emergency
 from actions.core.triage.rules import LEVELS, RANK
 
 
@@ -89,7 +90,7 @@ def metrics(outcomes: list[Outcome]) -> dict[str, float | int | dict[str, float]
         rows = [o for o in outcomes if o.case.expected == level]
         if rows:
             per_level[level] = sum(o.disposition == level for o in rows) / len(rows)
-    emergencies = [o for o in outcomes if o.case.expected == "emergency"]
+    emergencies = [o for o in outcomes if is_emergency(o.case.expected)]
     crises = [o for o in outcomes if o.case.expected_crisis]
     not_crises = [o for o in outcomes if not o.case.expected_crisis]
     under = sum(RANK[o.disposition] < RANK[o.case.expected] for o in outcomes)
@@ -105,7 +106,7 @@ def metrics(outcomes: list[Outcome]) -> dict[str, float | int | dict[str, float]
         if n
         else 0.0,
         "emergency_recall": (
-            sum(o.disposition == "emergency" for o in emergencies) / len(emergencies)
+            sum(is_emergency(o.disposition) for o in emergencies) / len(emergencies)
             if emergencies
             else 1.0
         ),

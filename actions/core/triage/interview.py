@@ -1,6 +1,6 @@
 """The symptom interview as a pure state machine: which question comes next, and when to stop.
 
-The Rasa form (actions/triage_form.py) stores the state in slots and asks whatever
+The Rasa form (actions/triage/form.py) stores the state in slots and asks whatever
 ``next_question`` returns; the rules engine decides. Principles:
 - red flags first: once an emergency or crisis rule fires, stop asking and act;
 - at most ``MAX_QUESTIONS`` questions after the complaint;
@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from actions.core.triage.disposition import needs_emergency_reply
 from actions.core.triage.engine import Assessment, assess
 
 MAX_QUESTIONS = 6
@@ -151,7 +152,7 @@ def current_assessment(state: InterviewState) -> Assessment:
 def next_question(state: InterviewState) -> Step:
     """The next question to ask, or done. Deterministic for a given state."""
     assessment = current_assessment(state)
-    if assessment.disposition == "emergency" or assessment.crisis:
+    if needs_emergency_reply(assessment.disposition, assessment.crisis):
         return Step(assessment)  # red flag: stop asking, act now
     if len(state.asked) >= MAX_QUESTIONS:
         return Step(assessment)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from actions.core.triage.disposition import Disposition, is_emergency
+
 EMERGENCY_FIRST = "Call 911 now, or go to the nearest emergency department."
 CRISIS_FIRST = (
     "Please reach out for support right now: call or text 988 (Suicide & Crisis Lifeline) — "
@@ -35,17 +37,18 @@ WHAT_NOW_OTHER_EMERGENCY = (
 )
 
 PLAIN_DISPOSITION = {
-    "emergency": "This needs emergency care now.",
-    "urgent": "This should be seen by a clinician within 24 hours.",
-    "routine": "This should be checked at a regular appointment.",
-    "self_care": "This can usually be looked after at home.",
+    Disposition.EMERGENCY: "This needs emergency care now.",
+    Disposition.URGENT: "This should be seen by a clinician within 24 hours.",
+    Disposition.ROUTINE: "This should be checked at a regular appointment.",
+    Disposition.SELF_CARE: "This can usually be looked after at home.",
 }
 WHAT_NOW = {
-    "emergency": "Don't drive yourself. If you can, unlock the door and keep your phone with you.",
-    "urgent": "Please contact the clinic today for a same-day appointment or a call back from a "
-              "nurse.",
-    "routine": "Please book a visit with the clinic.",
-    "self_care": "",
+    Disposition.EMERGENCY: "Don't drive yourself. If you can, unlock the door and keep your phone "
+                           "with you.",
+    Disposition.URGENT: "Please contact the clinic today for a same-day appointment or a call back "
+                        "from a nurse.",
+    Disposition.ROUTINE: "Please book a visit with the clinic.",
+    Disposition.SELF_CARE: "",
 }
 DEFAULT_SOONER = (
     "Call 911 if you get chest pain, trouble breathing, weakness on one side, confusion, a "
@@ -75,7 +78,7 @@ def urgent_first_line(disposition: str, crisis: bool, *, about_other: bool = Fal
     about someone else (a partner, child, parent, friend), so the wording is for a bystander."""
     if crisis:
         return CRISIS_FIRST_OTHER if about_other else CRISIS_FIRST
-    if disposition == "emergency":
+    if is_emergency(disposition):
         return emergency_first_line_for_other() if about_other else EMERGENCY_FIRST
     return None
 
@@ -99,18 +102,19 @@ def compose(
     if explanation and explanation.strip() and explanation.strip() not in why:
         body.append(explanation.strip())
     now = WHAT_NOW[disposition]
-    if about_other and disposition == "emergency":
+    if about_other and is_emergency(disposition):
         now = WHAT_NOW_OTHER_EMERGENCY
     if advice and advice.strip():
         # Self-care: the advice is the plan. Otherwise it follows the level's own instruction
         # (e.g. "contact the clinic today" + what a pregnant patient who is bleeding should do).
-        now = advice.strip() if disposition == "self_care" else f"{now} {advice.strip()}".strip()
+        now = (advice.strip() if disposition == Disposition.SELF_CARE
+               else f"{now} {advice.strip()}".strip())
     if now:
         body.append(f"What to do now: {now}")
     sooner = " ".join(dict.fromkeys(p.strip() for p in return_precautions if p.strip()))
     if not sooner and not crisis:
         sooner = DEFAULT_SOONER
-    if sooner and disposition != "emergency":
+    if sooner and not is_emergency(disposition):
         # Rule texts are written as sentences ("Get help if…", "Call 911 if…"): keep them whole.
         starts_as_sentence = sooner.lower().startswith(("get help", "call", "go to", "seek"))
         body.append(sooner if starts_as_sentence else f"Get help sooner if: {sooner}")
@@ -118,6 +122,6 @@ def compose(
     first = urgent_first_line(disposition, crisis, about_other=about_other)
     if first is None:
         return PatientMessage(first=body[0], details=body[1:])
-    if crisis and disposition == "emergency":
+    if crisis and is_emergency(disposition):
         body.insert(0, EMERGENCY_FIRST_OTHER if about_other else EMERGENCY_FIRST)
     return PatientMessage(first=first, details=body)

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from actions.core.triage.disposition import ORDER, Disposition
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 TRIAGE_DATA = REPO_ROOT / "data" / "triage"
 RULES_DIR = TRIAGE_DATA / "rules"
@@ -22,8 +24,8 @@ SOURCES_FILE = TRIAGE_DATA / "sources.yml"
 DEFAULTS_FILE = TRIAGE_DATA / "defaults.yml"
 LEXICON_FILE = TRIAGE_DATA / "lexicon.yml"
 
-LEVELS = ("self_care", "routine", "urgent", "emergency")
-RANK = {level: i for i, level in enumerate(LEVELS)}
+LEVELS = tuple(ORDER)  # low → high; members compare equal to the strings in the YAML
+RANK = {level: level.rank for level in LEVELS}
 MAX_ASKS = 3
 
 # Concepts the engine computes from numbers/demographics rather than from words.
@@ -197,9 +199,9 @@ def parse_rule(
         raise RuleError(f"{where}: at most {MAX_ASKS} follow-up questions per complaint")
     advice = texts["advice"]
     precautions = texts["return_precautions"]
-    if level == "self_care" and not (advice and precautions):
+    if level == Disposition.SELF_CARE and not (advice and precautions):
         raise RuleError(f"{where}: self-care rules need advice and return_precautions")
-    if level == "routine" and not precautions and not asks:
+    if level == Disposition.ROUTINE and not precautions and not asks:
         raise RuleError(f"{where}: routine rules need return_precautions")
     all_texts = [reason, advice or "", precautions or ""]
     all_texts += [t for by_group in variants.values() for t in by_group.values()]
@@ -262,7 +264,7 @@ def load_rules(
     default_raw.setdefault("id", "default_routine")
     default_raw.setdefault("when", {})
     default = parse_rule(default_raw, sources, concepts, Path(defaults_file).name, is_default=True)
-    if default.level in ("self_care",):
+    if default.level == Disposition.SELF_CARE:
         raise RuleError("the default must never be self-care")
     questions: dict[str, Question] = {}
     for rule in (*rules, default):

@@ -9,7 +9,7 @@ import pytest
 
 from actions.core.scheduling.clinic import REPO_ROOT, ClinicConfig
 from actions.core.scheduling.fmt import format_day, format_slot, format_time
-from actions.core.scheduling.sqlite_store import clock_from_env, default_store_path
+from actions.core.scheduling.sqlite_store import clock_from_setting, default_store_path
 from actions.core.scheduling.store import Slot, parse_dob
 from tests.core.scheduling.conftest import local
 
@@ -49,22 +49,18 @@ def test_parse_dob_rejects(text: str) -> None:
     assert parse_dob(text, TODAY) is None
 
 
-def test_default_store_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("SCHEDULING_DB", raising=False)
+def test_default_store_path(tmp_path: Path) -> None:
     assert default_store_path() == REPO_ROOT / "var" / "scheduling.sqlite3"
-    monkeypatch.setenv("SCHEDULING_DB", str(tmp_path / "x.sqlite3"))
-    assert default_store_path() == tmp_path / "x.sqlite3"
+    assert default_store_path(" ") == REPO_ROOT / "var" / "scheduling.sqlite3"
+    assert default_store_path(str(tmp_path / "x.sqlite3")) == tmp_path / "x.sqlite3"
 
 
-def test_clock_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLINIC_NOW", "2026-03-02T10:15:00-05:00")
-    clock = clock_from_env()
+def test_clock_from_setting() -> None:
+    clock = clock_from_setting("2026-03-02T10:15:00-05:00")
     assert clock() == datetime(2026, 3, 2, 15, 15, tzinfo=UTC) == clock()
-    monkeypatch.setenv("CLINIC_NOW", "2026-03-02T10:15:00")
     with pytest.raises(ValueError, match="offset"):
-        clock_from_env()
-    monkeypatch.delenv("CLINIC_NOW")
-    real = clock_from_env()()
+        clock_from_setting("2026-03-02T10:15:00")
+    real = clock_from_setting("")()
     assert real.tzinfo is not None and real.utcoffset().total_seconds() == 0
 
 

@@ -1,6 +1,6 @@
 """Symptom pre-screening service: rules engine → guarded LLM → patient message → audit record.
 
-Shared by the chat (actions/triage_result.py) and the batch interface (actions/triage_batch.py), so
+Shared by the chat (actions/triage/result.py) and the batch interface (actions/triage/batch.py), so
 both run exactly the same pipeline. The LLM backend is created once per process and warmed up in a
 background thread at action-server start, so no patient waits for the model to load.
 """
@@ -8,11 +8,11 @@ background thread at action-server start, so no patient waits for the model to l
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from typing import Any
 
+from actions import settings
 from actions.core.guardrails.merge import NO_RULE_BASIS, NO_RULE_REASON, GuardedResult
 from actions.core.guardrails.pipeline import explain_and_guard
 from actions.core.triage.audit import build_record
@@ -36,7 +36,7 @@ def llm_backend() -> LLMBackend | None:
     with _backend_lock:
         if not _backend_ready:
             try:
-                _backend = backend_from_env()
+                _backend = backend_from_env(settings.current().llm_env)
             except LLMError as exc:
                 log.error("LLM backend unavailable, using rule-only fallback",
                           extra={"error": type(exc).__name__})
@@ -149,4 +149,4 @@ def immediate_line(assessment: Assessment) -> str | None:
 
 
 def llm_disabled() -> bool:
-    return (os.environ.get("LLM_BACKEND") or "local").lower() in {"none", "off", "disabled"}
+    return settings.current().llm_disabled

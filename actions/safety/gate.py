@@ -23,25 +23,29 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import audit_store, escalation_service
 from actions.core.escalation.model import Reason, Summary
 from actions.core.privacy import conversation_hash, conversation_log_fields
 from actions.core.safety import gate
 from actions.core.safety.spanish import TALK_TO_PERSON_ES
 from actions.core.triage.audit import build_record
-from actions.triage_slots import (
-    CRISIS,
-    DISPOSITION,
-    INTERVIEW_SLOTS,
+from actions.escalation import service as escalation_service
+from actions.slots import (
+    APPT_ANSWER,
+    APPT_STATE,
+    HANDOFF_REASON,
+    REQUESTED_SLOT,
+    TRIAGE_CRISIS,
+    TRIAGE_DISPOSITION,
     TRIAGE_FORM,
-    state_from_tracker,
+    TRIAGE_SUMMARY,
 )
+from actions.tracker_read import active_form, latest_text
+from actions.triage import audit_store
+from actions.triage.state import INTERVIEW_SLOTS, state_from_tracker
 
 log = logging.getLogger(__name__)
 
-SUMMARY = "triage_summary"
-HANDOFF_REASON = "handoff_reason"
-APPOINTMENT_SLOTS = ("appt_state", "appt_answer")
+APPOINTMENT_SLOTS = (APPT_STATE, APPT_ANSWER)
 PERSON_BUTTON_ES = [{"title": TALK_TO_PERSON_ES, "payload": "/request_human"}]
 
 
@@ -54,7 +58,7 @@ def frames(exc: BaseException) -> str:
 def screening_context(tracker: Tracker) -> tuple[str, float | None]:
     """What this conversation already said about the problem: the interview's complaint and
     free-text answers while the symptom check is running, and the age it was given."""
-    if (tracker.active_loop or {}).get("name") != TRIAGE_FORM:
+    if active_form(tracker) != TRIAGE_FORM:
         return "", None
     state = state_from_tracker(tracker)
     if not state.complaint or state.complaint == "stopped":
@@ -64,7 +68,7 @@ def screening_context(tracker: Tracker) -> tuple[str, float | None]:
 
 def leave_forms() -> list[dict[str, Any]]:
     """Events that end whatever form was running: 911 / 988 is the last word of this turn."""
-    return [ActiveLoop(None), SlotSet("requested_slot", None),
+    return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None),
             *[SlotSet(name, None) for name in (*INTERVIEW_SLOTS, *APPOINTMENT_SLOTS)]]
 
 
@@ -105,13 +109,9 @@ async def respond_to_emergency(dispatcher: CollectingDispatcher, tracker: Tracke
     log.info("safety gate fired", extra=conversation_log_fields(
         tracker.sender_id, disposition=decision.disposition, crisis=decision.crisis,
         language=decision.language, about_other=decision.about_other))
-    return [*leave_forms(), SlotSet(DISPOSITION, decision.disposition),
-            SlotSet(CRISIS, decision.crisis), SlotSet(SUMMARY, facts),
+    return [*leave_forms(), SlotSet(TRIAGE_DISPOSITION, decision.disposition),
+            SlotSet(TRIAGE_CRISIS, decision.crisis), SlotSet(TRIAGE_SUMMARY, facts),
             SlotSet(HANDOFF_REASON, None)]
-
-
-def latest_text(tracker: Tracker) -> str:
-    return (tracker.latest_message or {}).get("text") or ""
 
 
 async def screen_and_reply(dispatcher: CollectingDispatcher, tracker: Tracker,

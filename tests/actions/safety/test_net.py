@@ -3,8 +3,8 @@ import asyncio
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import audit_store
-from actions.safety_net import ActionSafeFallback, ActionSafeOutOfScope
+from actions.safety.net import ActionSafeFallback, ActionSafeOutOfScope
+from actions.triage import audit_store
 from tests.actions.helpers import make_tracker
 
 

@@ -16,19 +16,22 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import triage_service
 from actions.core.privacy import conversation_log_fields
 from actions.core.triage import interview
 from actions.core.triage.subject import ask_about, detect_subject
-from actions.triage_slots import (
-    ANSWER,
-    ANSWERS,
-    ASKED,
-    COMPLAINT,
-    QUESTION,
-    STOPPED,
-    state_from_tracker,
+from actions.slots import (
+    REQUESTED_SLOT,
+    TRIAGE_AGE,
+    TRIAGE_ANSWER,
+    TRIAGE_ANSWERS,
+    TRIAGE_ASKED,
+    TRIAGE_COMPLAINT,
+    TRIAGE_QUESTION,
+    TRIAGE_STOPPED,
 )
+from actions.tracker_read import latest_intent, latest_text
+from actions.triage import service as triage_service
+from actions.triage.state import state_from_tracker
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +44,6 @@ YES_NO_BUTTONS = [
 DONT_KNOW_BUTTON = [{"title": "I don't know", "payload": "I don't know"}]
 
 
-def _latest_text(tracker: Tracker) -> str:
-    return (tracker.latest_message or {}).get("text") or ""
-
-
 class ValidateTriageForm(FormValidationAction):
     def name(self) -> str:
         return "validate_triage_form"
@@ -53,28 +52,28 @@ class ValidateTriageForm(FormValidationAction):
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        if not tracker.get_slot(COMPLAINT) or tracker.get_slot(STOPPED):
-            return [COMPLAINT]
+        if not tracker.get_slot(TRIAGE_COMPLAINT) or tracker.get_slot(TRIAGE_STOPPED):
+            return [TRIAGE_COMPLAINT]
         step = interview.next_question(state_from_tracker(tracker))
-        return [COMPLAINT] if step.done else [COMPLAINT, ANSWER]
+        return [TRIAGE_COMPLAINT] if step.done else [TRIAGE_COMPLAINT, TRIAGE_ANSWER]
 
     async def extract_triage_complaint(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if tracker.get_slot(COMPLAINT):
+        if tracker.get_slot(TRIAGE_COMPLAINT):
             return {}
-        text = _latest_text(tracker)
-        requested = tracker.get_slot("requested_slot") == COMPLAINT
+        text = latest_text(tracker)
+        requested = tracker.get_slot(REQUESTED_SLOT) == TRIAGE_COMPLAINT
         # The message that started the check often already describes the problem.
         if not text or text.startswith("/"):
             return {}
         if requested:
-            return {COMPLAINT: text}
+            return {TRIAGE_COMPLAINT: text}
         # The message that started the check often already describes the problem ("my ankle is
         # swollen"); "check my symptoms" does not, so then we ask for the complaint.
-        opening = (tracker.latest_message.get("intent") or {}).get("name") == "report_symptoms"
+        opening = latest_intent(tracker) == "report_symptoms"
         if opening and triage_service.rule_screen(text).facts.present:
-            return {COMPLAINT: text}
+            return {TRIAGE_COMPLAINT: text}
         return {}
 
     async def validate_triage_complaint(
@@ -82,33 +81,33 @@ class ValidateTriageForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = str(value or "").strip()
         if interview.is_stop(text):
-            return {COMPLAINT: "stopped", STOPPED: True}
+            return {TRIAGE_COMPLAINT: "stopped", TRIAGE_STOPPED: True}
         if not text:
             dispatcher.utter_message(text="Please tell me about the symptoms in a few words.")
-            return {COMPLAINT: None}
-        return {COMPLAINT: text[:MAX_COMPLAINT_CHARS]}
+            return {TRIAGE_COMPLAINT: None}
+        return {TRIAGE_COMPLAINT: text[:MAX_COMPLAINT_CHARS]}
 
     async def extract_triage_answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != ANSWER:
+        if tracker.get_slot(REQUESTED_SLOT) != TRIAGE_ANSWER:
             return {}
-        return {ANSWER: _latest_text(tracker)}
+        return {TRIAGE_ANSWER: latest_text(tracker)}
 
     async def validate_triage_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = str(value or "").strip()
         if interview.is_stop(text):
-            return {ANSWER: "stopped", STOPPED: True}
-        question_id = tracker.get_slot(QUESTION)
+            return {TRIAGE_ANSWER: "stopped", TRIAGE_STOPPED: True}
+        question_id = tracker.get_slot(TRIAGE_QUESTION)
         state = state_from_tracker(tracker)
         if question_id:
             interview.record_answer(state, question_id, text)
         return {
-            ANSWER: None,  # cleared: the form asks the next question, if any
-            ANSWERS: state.answers,
-            "triage_age": state.age_years,
+            TRIAGE_ANSWER: None,  # cleared: the form asks the next question, if any
+            TRIAGE_ANSWERS: state.answers,
+            TRIAGE_AGE: state.age_years,
         }
 
 
@@ -150,5 +149,5 @@ class ActionAskTriageAnswer(Action):
                                  buttons=DONT_KNOW_BUTTON if builtin else YES_NO_BUTTONS)
         log.info("triage question", extra=conversation_log_fields(
             tracker.sender_id, question=step.question_id, n=len(state.asked) + 1))
-        return [SlotSet(QUESTION, step.question_id),
-                SlotSet(ASKED, [*state.asked, step.question_id])]
+        return [SlotSet(TRIAGE_QUESTION, step.question_id),
+                SlotSet(TRIAGE_ASKED, [*state.asked, step.question_id])]

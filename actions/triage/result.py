@@ -16,10 +16,20 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import audit_store, escalation_service, triage_service
 from actions.core.escalation.model import Reason, Summary
 from actions.core.privacy import conversation_hash, conversation_log_fields
-from actions.triage_slots import CRISIS, DISPOSITION, INTERVIEW_SLOTS, STOPPED, state_from_tracker
+from actions.core.triage.disposition import needs_emergency_reply
+from actions.escalation import service as escalation_service
+from actions.slots import (
+    HANDOFF_REASON,
+    TRIAGE_CRISIS,
+    TRIAGE_DISPOSITION,
+    TRIAGE_STOPPED,
+    TRIAGE_SUMMARY,
+)
+from actions.triage import audit_store
+from actions.triage import service as triage_service
+from actions.triage.state import INTERVIEW_SLOTS, state_from_tracker
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +38,6 @@ STOPPED_TEXT = (
     "(or call or text 988 if you're thinking about harming yourself)."
 )
 
-
-SUMMARY = "triage_summary"
-HANDOFF_REASON = "handoff_reason"
 # An urgent result leads straight to same-day slots (or a callback from the clinic team).
 URGENT_BUTTONS = [
     {"title": "Book a same-day visit", "payload": '/manage_appointment{"appt_task": "same_day"}'},
@@ -63,7 +70,7 @@ class ActionTriageResult(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        if tracker.get_slot(STOPPED):
+        if tracker.get_slot(TRIAGE_STOPPED):
             dispatcher.utter_message(text=STOPPED_TEXT)
             return _reset()
         state = state_from_tracker(tracker)
@@ -76,7 +83,7 @@ class ActionTriageResult(Action):
             dispatcher.utter_message(text=first)
         facts = summary_facts(state.complaint, dict(state.answers or {}), assessment.disposition,
                               list(assessment.red_flags))
-        if assessment.crisis or assessment.disposition == "emergency":
+        if needs_emergency_reply(assessment.disposition, assessment.crisis):
             reason = Reason.CRISIS if assessment.crisis else Reason.EMERGENCY
             escalation_service.escalate_in_background(tracker, reason, Summary(
                 reason=reason, chief_complaint=facts["complaint"], onset=facts["onset"],
@@ -102,6 +109,6 @@ class ActionTriageResult(Action):
             tracker.sender_id, disposition=result.disposition, crisis=result.crisis,
             rules=len(assessment.fired), llm_used=result.llm_used,
             questions=len(state.asked)))
-        return [*_reset(), SlotSet(DISPOSITION, result.disposition),
-                SlotSet(CRISIS, result.crisis), SlotSet(SUMMARY, facts),
+        return [*_reset(), SlotSet(TRIAGE_DISPOSITION, result.disposition),
+                SlotSet(TRIAGE_CRISIS, result.crisis), SlotSet(TRIAGE_SUMMARY, facts),
                 SlotSet(HANDOFF_REASON, "urgent_callback" if urgent else None)]

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import audit_store, escalation_service
-from actions.safety_gate import ActionSafetyScreen
+from actions.escalation import service as escalation_service
+from actions.safety.gate import ActionSafetyScreen
+from actions.triage import audit_store
 from tests.actions.helpers import make_tracker
 
 

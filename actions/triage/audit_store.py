@@ -3,21 +3,21 @@
 Each record goes to a per-conversation list (``audit:triage:conv:<hash>``, read back by
 conversation) and to one stream (``audit:triage``) for export. Records are never updated.
 
-Read back:  .venvs/actions/bin/python -m actions.audit_store --sender <conversation id>
-            .venvs/actions/bin/python -m actions.audit_store --hash <conversation hash>
+Read back:  .venvs/actions/bin/python -m actions.triage.audit_store --sender <conversation id>
+            .venvs/actions/bin/python -m actions.triage.audit_store --hash <conversation hash>
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Any
 
 import redis
 import redis.asyncio as aioredis
 
+from actions import settings
 from actions.core.privacy import conversation_hash
 
 STREAM = "audit:triage"
@@ -29,7 +29,7 @@ def conv_key(conv_hash: str) -> str:
 
 
 def redis_url() -> str:
-    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    return settings.current().redis_url
 
 
 _client: aioredis.Redis | None = None

@@ -13,11 +13,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import escalation_service
 from actions.core.escalation.model import Reason
-from actions.safety_net import screen_and_reply
-
-HANDOFF_REASON = "handoff_reason"
+from actions.escalation import service as escalation_service
+from actions.safety.net import screen_and_reply
+from actions.slots import APPT_ANSWER, APPT_STATE, HANDOFF_REASON
 
 
 def reason_for(tracker: Tracker) -> Reason:
@@ -39,5 +38,5 @@ class ActionHandoff(Action):
             return [SlotSet(HANDOFF_REASON, None)]
         await escalation_service.escalate(dispatcher, tracker, reason_for(tracker))
         # Leaves any booking in progress (the rules deactivate the form): start afresh later.
-        return [SlotSet(HANDOFF_REASON, None), SlotSet("appt_state", None),
-                SlotSet("appt_answer", None)]
+        return [SlotSet(HANDOFF_REASON, None), SlotSet(APPT_STATE, None),
+                SlotSet(APPT_ANSWER, None)]

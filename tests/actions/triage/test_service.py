@@ -9,11 +9,11 @@ import json
 
 import pytest
 
-from actions import triage_service
 from actions.core.guardrails.merge import NO_RULE_REASON, TEMPLATES
 from actions.core.triage.messages import PLAIN_DISPOSITION
 from actions.llm.base import LLMTimeout
 from actions.llm.fake import FakeLLM
+from actions.triage import service as triage_service
 
 LOWER = json.dumps({"facts": ["chest pain"], "suggested_disposition": "self_care",
                     "explanation": "It's nothing, no need to see a doctor."})
@@ -176,9 +176,9 @@ def test_batch_twice_under_different_load_gives_identical_dispositions(
     """Run 1: the scripted model answers at once. Run 2: the same answers, each one late
     (a deadline hit, as under load). Run 3: the model failing outright. Same dispositions
     for 1 and 2; 3 shows the deterministic levels."""
-    from actions import triage_batch
     from actions.core.guardrails import pipeline
     from actions.llm.prompt import load_prompt
+    from actions.triage import batch as triage_batch
 
     messages = [*no_rule_messages, "my back hurts after gardening yesterday",
                 "I have a sore throat and a runny nose", "I'm having a sharp pain in my tummy",

@@ -2,7 +2,7 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.triage_form import ActionAskTriageAnswer, ValidateTriageForm
+from actions.triage.form import ActionAskTriageAnswer, ValidateTriageForm
 from tests.actions.helpers import make_tracker
 
 

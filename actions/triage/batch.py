@@ -1,8 +1,8 @@
 """Batch pre-screening: the chat's own pipeline on each case's first message, asking nothing back.
 
     make triage-batch IN=cases.csv OUT=results.csv
-    python -m actions.triage_batch IN.csv OUT.csv [--audit OUT.audit.jsonl]
-    python -m actions.triage_batch --evaluate tests/triage_eval/dev_cases.csv   # with the LLM
+    python -m actions.triage.batch IN.csv OUT.csv [--audit OUT.audit.jsonl]
+    python -m actions.triage.batch --evaluate tests/triage_eval/dev_cases.csv   # with the LLM
 
 Input columns: case_id,age,sex,message (extra columns ignored; age/sex may be blank).
 Output columns: case_id,disposition,crisis,red_flags,llm_used,reason.
@@ -58,7 +58,8 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 def run_batch(in_path: Path, out_path: Path, audit_path: Path | None = None,
               progress: bool = True) -> list[dict[str, str]]:
-    from actions import triage_service  # loads spaCy + the LLM: only when actually running
+    # Loads spaCy + the LLM: only when actually running.
+    from actions.triage import service as triage_service
 
     rows = read_rows(in_path)
     results: list[dict[str, str]] = []

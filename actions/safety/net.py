@@ -3,7 +3,7 @@
 Why: a patient in danger may not phrase it as a symptom report ("i just want it all to end",
 "my dad collapsed"), and NLU might file it as out of scope or low confidence. The screening gate
 (bot/safety_gate.py) already screens every message before NLU's guess is acted on; these actions
-screen once more through the same path (actions/safety_gate.py), so an emergency or crisis gets
+screen once more through the same path (actions/safety/gate.py), so an emergency or crisis gets
 the 911 / 988 reply and an audit record instead of "I didn't understand" even if the gate's call
 was skipped.
 """
@@ -18,17 +18,19 @@ from rasa_sdk.events import ActionExecuted, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import escalation_service, triage_service
 from actions.core.escalation.model import Reason
 from actions.core.menu import DIDNT_UNDERSTAND, MENU_BUTTONS, OUT_OF_SCOPE
 from actions.core.privacy import conversation_log_fields
-from actions.safety_gate import screen_and_reply
+from actions.escalation import service as escalation_service
+from actions.safety.gate import screen_and_reply
+from actions.tracker_read import active_form, latest_intent, latest_text
+from actions.triage import service as triage_service
 
 log = logging.getLogger(__name__)
 
 
 def describes_symptoms(tracker: Tracker) -> bool:
-    text = (tracker.latest_message or {}).get("text") or ""
+    text = latest_text(tracker)
     if not text or text.startswith("/"):
         return False
     return bool(triage_service.rule_screen(text).facts.present)
@@ -41,13 +43,12 @@ def reroute_to_symptom_check(tracker: Tracker) -> list[dict[str, Any]]:
     question or as not understood; the words say otherwise. The same mechanism as Rasa's
     two-stage fallback: revert the user turn and log it again with the intent the symptom NLP
     found, so the rules start the symptom check with this message as the complaint."""
-    latest = tracker.latest_message or {}
-    text = latest.get("text") or ""
+    text = latest_text(tracker)
     parse_data = {"text": text, "intent": {"name": "report_symptoms", "confidence": 1.0},
                   "intent_ranking": [{"name": "report_symptoms", "confidence": 1.0}],
                   "entities": []}
     log.info("rerouted to symptom check", extra=conversation_log_fields(
-        tracker.sender_id, nlu_intent=(latest.get("intent") or {}).get("name")))
+        tracker.sender_id, nlu_intent=latest_intent(tracker)))
     return [UserUtteranceReverted(), ActionExecuted("action_listen"),
             UserUttered(text, parse_data=parse_data,
                         input_channel=tracker.get_latest_input_channel())]
@@ -61,7 +62,7 @@ class ActionSafeFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        if (tracker.active_loop or {}).get("name"):
+        if active_form(tracker):
             # Mid-form (e.g. "3" or "idk" as an answer): the form takes the text as the answer
             # and carries on right after this action, so stay silent.
             return []

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import settings
 from actions.core.escalation.model import Entry, Reason, Summary, eta_text
 from actions.core.privacy import conversation_log_fields
 from actions.escalation.store import EscalationQueue
+from actions.slots import TRIAGE_DISPOSITION, TRIAGE_SUMMARY
 
 log = logging.getLogger(__name__)
 
-SUMMARY_SLOT = "triage_summary"
 CLINIC_PHONE = "(555) 010-0100"
 CHANNELS = {"webchat": "webchat", "twilio_sms": "sms", "twilio_whatsapp": "whatsapp",
             "rest": "rest", "patient_rest": "rest"}
@@ -34,7 +34,7 @@ _background: set[asyncio.Task[Any]] = set()
 
 @lru_cache(maxsize=1)
 def queue() -> EscalationQueue:
-    return EscalationQueue.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    return EscalationQueue.from_url(settings.current().redis_url)
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -42,7 +42,7 @@ def channel_of(tracker: Tracker) -> str:
 
 
 def summary_from(tracker: Tracker, reason: Reason) -> Summary:
-    facts: dict[str, Any] = tracker.get_slot(SUMMARY_SLOT) or {}
+    facts: dict[str, Any] = tracker.get_slot(TRIAGE_SUMMARY) or {}
     channel = channel_of(tracker)
     return Summary(
         reason=reason,
@@ -50,7 +50,7 @@ def summary_from(tracker: Tracker, reason: Reason) -> Summary:
         onset=facts.get("onset"),
         severity=facts.get("severity"),
         red_flags=list(facts.get("red_flags") or []),
-        disposition=facts.get("disposition") or tracker.get_slot("triage_disposition"),
+        disposition=facts.get("disposition") or tracker.get_slot(TRIAGE_DISPOSITION),
         channel=channel,
         language="en",
     )

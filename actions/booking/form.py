@@ -22,7 +22,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import escalation_service
+from actions import settings
 from actions.core.booking import dialogue
 from actions.core.booking.state import ASK_REASON, EMERGENCY, HANDOFF, BookingState
 from actions.core.escalation.model import Reason
@@ -31,16 +31,16 @@ from actions.core.privacy import conversation_log_fields
 from actions.core.scheduling.clinic import ClinicConfig, load_clinic
 from actions.core.scheduling.sqlite_store import (
     SqliteAppointmentStore,
-    clock_from_env,
+    clock_from_setting,
     default_store_path,
 )
-from actions.safety_net import screen_and_reply
+from actions.escalation import service as escalation_service
+from actions.safety.net import screen_and_reply
+from actions.slots import APPT_ANSWER, APPT_OUTCOME, APPT_STATE, REQUESTED_SLOT, TRIAGE_SUMMARY
+from actions.tracker_read import latest_entities, latest_intent, latest_text
 
 log = logging.getLogger(__name__)
 
-STATE = "appt_state"
-ANSWER = "appt_answer"
-OUTCOME = "appt_outcome"
 TASK_ENTITY = "appt_task"
 SAME_DAY_TASK = "same_day"
 PHONE_CHANNELS = ("twilio_sms", "twilio_whatsapp")
@@ -55,10 +55,11 @@ def clinic() -> ClinicConfig:
 @lru_cache(maxsize=1)
 def store() -> SqliteAppointmentStore:
     """One store per action-server process (SQLite file created on first use)."""
-    return SqliteAppointmentStore(default_store_path(), clinic(), clock_from_env())
+    return SqliteAppointmentStore(default_store_path(settings.current().scheduling_db),
+                                  clinic(), clock_from_setting(settings.current().clinic_now))
 
 
-_clock = clock_from_env()
+_clock = clock_from_setting(settings.current().clinic_now)
 
 
 def context(tracker: Tracker) -> dialogue.BookingContext:
@@ -69,24 +70,15 @@ def context(tracker: Tracker) -> dialogue.BookingContext:
     return dialogue.BookingContext(store(), clinic(), _clock(), phone)
 
 
-def _text(tracker: Tracker) -> str:
-    return (tracker.latest_message or {}).get("text") or ""
-
-
-def _intent(tracker: Tracker) -> str | None:
-    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
-
-
 def _wants_same_day(tracker: Tracker) -> bool:
-    entities = (tracker.latest_message or {}).get("entities") or []
     return any(e.get("entity") == TASK_ENTITY and e.get("value") == SAME_DAY_TASK
-               for e in entities)
+               for e in latest_entities(tracker))
 
 
 def _is_topic_switch(state: BookingState, tracker: Tracker, ctx: dialogue.BookingContext) -> bool:
     """A clinic question or a request for a person that is not an answer to our question."""
-    text = _text(tracker)
-    intent = _intent(tracker)
+    text = latest_text(tracker)
+    intent = latest_intent(tracker)
     if intent not in INTERRUPTING_INTENTS or text.startswith("/"):
         return False
     if intent == "request_human":
@@ -103,38 +95,38 @@ class ValidateAppointmentForm(FormValidationAction):
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
-        state = BookingState.from_slot(tracker.get_slot(STATE))
-        return [] if state is not None and state.outcome else [ANSWER]
+        state = BookingState.from_slot(tracker.get_slot(APPT_STATE))
+        return [] if state is not None and state.outcome else [APPT_ANSWER]
 
     async def extract_appt_answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:
-        state = BookingState.from_slot(tracker.get_slot(STATE))
-        requested = tracker.get_slot("requested_slot") == ANSWER
+        state = BookingState.from_slot(tracker.get_slot(APPT_STATE))
+        requested = tracker.get_slot(REQUESTED_SLOT) == APPT_ANSWER
         if state is None:
             # The message that opened the form ("I need to move my appointment") says what to do.
-            return {ANSWER: _text(tracker) or "/manage_appointment"}
+            return {APPT_ANSWER: latest_text(tracker) or "/manage_appointment"}
         if not requested:
             return {}
         ctx = await asyncio.to_thread(context, tracker)
         if await asyncio.to_thread(_is_topic_switch, state, tracker, ctx):
             log.info("appointment form interrupted", extra=conversation_log_fields(
-                tracker.sender_id, intent=_intent(tracker), step=state.step))
+                tracker.sender_id, intent=latest_intent(tracker), step=state.step))
             return {}
-        return {ANSWER: _text(tracker)}
+        return {APPT_ANSWER: latest_text(tracker)}
 
     async def validate_appt_answer(self, value: Any, dispatcher: CollectingDispatcher,
                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         text = str(value or "")
-        state = BookingState.from_slot(tracker.get_slot(STATE))
+        state = BookingState.from_slot(tracker.get_slot(APPT_STATE))
         if await screen_and_reply(dispatcher, tracker):
             # A red flag or crisis words: the safety message has been sent; booking stops.
             done = state or BookingState()
             done.outcome = EMERGENCY
-            return {ANSWER: None, STATE: done.to_slot()}
+            return {APPT_ANSWER: None, APPT_STATE: done.to_slot()}
         ctx = await asyncio.to_thread(context, tracker)
         if state is None:
             same_day = _wants_same_day(tracker)
-            summary = tracker.get_slot("triage_summary") or {}
+            summary = tracker.get_slot(TRIAGE_SUMMARY) or {}
             complaint = summary.get("complaint") if same_day else None
             state = dialogue.begin(text, same_day=same_day, complaint=complaint)
             replies: list[dialogue.Reply] = []
@@ -145,7 +137,7 @@ class ValidateAppointmentForm(FormValidationAction):
         log.info("appointment step", extra=conversation_log_fields(
             tracker.sender_id, task=state.task, step=state.step, failures=state.failures,
             outcome=state.outcome))
-        return {ANSWER: None, STATE: state.to_slot()}
+        return {APPT_ANSWER: None, APPT_STATE: state.to_slot()}
 
 
 class ActionAskApptAnswer(Action):
@@ -156,7 +148,7 @@ class ActionAskApptAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        state = BookingState.from_slot(tracker.get_slot(STATE))
+        state = BookingState.from_slot(tracker.get_slot(APPT_STATE))
         if state is None:
             return []
         ctx = await asyncio.to_thread(context, tracker)
@@ -174,10 +166,11 @@ class ActionAppointmentResult(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        state = BookingState.from_slot(tracker.get_slot(STATE))
+        state = BookingState.from_slot(tracker.get_slot(APPT_STATE))
         outcome = state.outcome if state else None
         if outcome == HANDOFF:
             await escalation_service.escalate(dispatcher, tracker, Reason.SCHEDULING_DEAD_END)
         log.info("appointment finished", extra=conversation_log_fields(
             tracker.sender_id, task=state.task if state else None, outcome=outcome))
-        return [SlotSet(STATE, None), SlotSet(ANSWER, None), SlotSet(OUTCOME, outcome)]
+        return [SlotSet(APPT_STATE, None), SlotSet(APPT_ANSWER, None),
+                SlotSet(APPT_OUTCOME, outcome)]
