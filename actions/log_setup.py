@@ -11,6 +11,8 @@ import json
 import logging
 import sys
 import time
+import traceback
+from pathlib import Path
 
 from actions.settings import current
 
@@ -18,6 +20,12 @@ _CONFIGURED = False
 
 # Fields a LogRecord always has; anything else came in through ``extra=`` and is emitted.
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def frames(exc: BaseException) -> str:
+    """file:line:function of each frame, innermost first; no message, no values."""
+    return " < ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}"
+                      for f in reversed(traceback.extract_tb(exc.__traceback__)))
 
 
 class JsonFormatter(logging.Formatter):
@@ -36,6 +44,9 @@ class JsonFormatter(logging.Formatter):
                 payload[key] = value
         if record.exc_info:
             payload["exc_type"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+            if record.exc_info[1] is not None:
+                # Where it crashed, never what it held: file:line:function per frame.
+                payload["at"] = frames(record.exc_info[1])
         return json.dumps(payload, default=str)
 
 

@@ -26,8 +26,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import traceback
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -51,6 +49,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot import safety_fallback
 from bot.channels.message_limits import fit_message
 from bot.conversation_hash import conversation_hash
+from bot.log_frames import frames
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +70,6 @@ CUT_NOTE = (
 # (the interview's complaint, answers and age) and who the conversation belongs to.
 SCREEN_SLOTS = ("triage_complaint", "triage_answers", "triage_age", "triage_asked",
                 "triage_question")
-
-
-def frames(exc: BaseException) -> str:
-    """Where an exception came from, as file:line:function per frame — never any values, which
-    could hold a patient's words."""
-    return " < ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}"
-                      for f in reversed(traceback.extract_tb(exc.__traceback__)))
 
 
 def _latest_user_event(tracker: DialogueStateTracker) -> UserUttered | None:

@@ -13,8 +13,6 @@ record are written once.
 from __future__ import annotations
 
 import logging
-import traceback
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -29,6 +27,7 @@ from actions.core.safety import gate
 from actions.core.safety.spanish import TALK_TO_PERSON_ES
 from actions.core.triage.audit import build_record
 from actions.escalation import service as escalation_service
+from actions.log_setup import frames
 from actions.slots import (
     APPT_ANSWER,
     APPT_STATE,
@@ -47,12 +46,6 @@ log = logging.getLogger(__name__)
 
 APPOINTMENT_SLOTS = (APPT_STATE, APPT_ANSWER)
 PERSON_BUTTON_ES = [{"title": TALK_TO_PERSON_ES, "payload": "/request_human"}]
-
-
-def frames(exc: BaseException) -> str:
-    """file:line:function of each frame, innermost first, and no values."""
-    return " < ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}"
-                      for f in reversed(traceback.extract_tb(exc.__traceback__)))
 
 
 def screening_context(tracker: Tracker) -> tuple[str, float | None]:

@@ -7,7 +7,6 @@ conversation id instead of the message text.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from asyncio import CancelledError
@@ -20,12 +19,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.request_validation import InvalidChatRequest, parse_chat_request
+from bot.conversation_hash import conversation_hash
+from bot.log_frames import frames
 
 log = logging.getLogger(__name__)
 
 
-def _conv_hash(sender: str) -> str:
-    return hashlib.sha256(sender.encode()).hexdigest()[:16]
 
 
 class PatientRestInput(RestInput):
@@ -57,10 +56,10 @@ class PatientRestInput(RestInput):
                                 metadata=chat.metadata)
                 )
             except CancelledError:
-                log.error("rest turn cancelled conv=%s", _conv_hash(chat.sender))
+                log.error("rest turn cancelled conv=%s", conversation_hash(chat.sender))
             except Exception as exc:  # never leak a stack trace (or the text) to client or log
-                log.error("rest turn failed conv=%s error=%s", _conv_hash(chat.sender),
-                          type(exc).__name__)
+                log.error("rest turn failed conv=%s error=%s at=%s", conversation_hash(chat.sender),
+                          type(exc).__name__, frames(exc))
                 return response.json(
                     {"error": "The assistant could not answer just now; please try again. "
                               "If this is an emergency, call 911."},

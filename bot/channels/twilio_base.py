@@ -38,6 +38,8 @@ from bot.channels.settings import ChannelSettings
 from bot.channels.sms_render import Rendered
 from bot.channels.twilio_policy import Keyword, keyword, sender_id, signed_url
 from bot.channels.twilio_store import TwilioStore
+from bot.conversation_hash import conversation_hash
+from bot.log_frames import frames
 
 log = logging.getLogger(__name__)
 # twilio's HTTP client logs every request at INFO; our logs never carry message metadata.
@@ -210,7 +212,9 @@ class TwilioInput(InputChannel):
             async with self._turn_slots:
                 await self._handle(params, message_sid, address, sender, on_new_message)
         except Exception as exc:  # a background task: log (hash + type only) instead of losing it
-            log.error("%s turn failed conv=%s error=%s", self.name(), sender, type(exc).__name__)
+            log.error("%s turn failed conv=%s error=%s at=%s",
+                      self.name(), conversation_hash(sender),
+                      type(exc).__name__, frames(exc))
 
     async def _handle(self, params: Mapping[str, list[str]], message_sid: str, address: str,
                       sender: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
@@ -226,11 +230,11 @@ class TwilioInput(InputChannel):
                 await self.send_text(sender, "You won't get more messages from the clinic "
                                      "assistant. Reply START to resume.", f"{message_sid}:kw")
             await self.store.set_opted_out(sender, True)
-            log.info("%s opt-out conv=%s", self.name(), sender)
+            log.info("%s opt-out conv=%s", self.name(), conversation_hash(sender))
             return
         if word is Keyword.START:
             await self.store.set_opted_out(sender, False)
-            log.info("%s opt-in conv=%s", self.name(), sender)
+            log.info("%s opt-in conv=%s", self.name(), conversation_hash(sender))
             if self.confirms_keywords:
                 await self.send_text(sender, "You're subscribed again. Send a message to "
                                      "continue.", f"{message_sid}:kw")
@@ -242,7 +246,8 @@ class TwilioInput(InputChannel):
                                  f"{message_sid}:kw", force=True)
             return
         if await self.store.opted_out(sender):
-            log.info("%s message from opted-out sender ignored conv=%s", self.name(), sender)
+            log.info("%s message from opted-out sender ignored conv=%s",
+                     self.name(), conversation_hash(sender))
             return
         if num_media > 0:
             await self.send_text(sender, MEDIA_NOTE, f"{message_sid}:media")
@@ -264,11 +269,13 @@ class TwilioInput(InputChannel):
                       keep_options: bool = False) -> None:
         """Send a rendered turn to the number behind ``sender`` (unless opted out)."""
         if not force and await self.store.opted_out(sender):
-            log.info("%s reply suppressed (opted out) conv=%s", self.name(), sender)
+            log.info("%s reply suppressed (opted out) conv=%s",
+                     self.name(), conversation_hash(sender))
             return
         recipient = await self.store.address(sender)
         if recipient is None:
-            log.warning("%s no number known for conv=%s; reply dropped", self.name(), sender)
+            log.warning("%s no number known for conv=%s; reply dropped",
+                        self.name(), conversation_hash(sender))
             return
         if not keep_options:
             # Also clears them when this turn has no buttons: a later "1" is then just text.
@@ -281,7 +288,8 @@ class TwilioInput(InputChannel):
                         sender: str) -> None:
         """One Messages API call, at most once per key, retried only when safe."""
         if not await self.store.claim_send(idempotency_key):
-            log.info("%s send skipped (already claimed) conv=%s", self.name(), sender)
+            log.info("%s send skipped (already claimed) conv=%s",
+                     self.name(), conversation_hash(sender))
             return
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
@@ -292,9 +300,10 @@ class TwilioInput(InputChannel):
                     continue
                 await self.store.record_send(idempotency_key, f"failed:{type(exc).__name__}")
                 status = getattr(exc, "status", "")
-                log.error("%s send failed conv=%s error=%s %s attempt=%d", self.name(), sender,
+                log.error("%s send failed conv=%s error=%s %s attempt=%d",
+                          self.name(), conversation_hash(sender),
                           type(exc).__name__, status, attempt)
                 return
             await self.store.record_send(idempotency_key, f"sent:{sid}")
-            log.info("%s sent conv=%s attempt=%d", self.name(), sender, attempt)
+            log.info("%s sent conv=%s attempt=%d", self.name(), conversation_hash(sender), attempt)
             return

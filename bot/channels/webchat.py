@@ -15,7 +15,6 @@ Settings (environment, read once into bot.channels.settings.ChannelSettings):
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 import logging
 import os
@@ -33,13 +32,12 @@ from socketio import AsyncRedisManager, AsyncServer
 from bot.channels import session_tokens
 from bot.channels.message_limits import HARD_LIMIT_CHARS as MAX_MESSAGE_CHARS
 from bot.channels.settings import ChannelSettings
+from bot.conversation_hash import conversation_hash
 
 log = logging.getLogger(__name__)
 
 
 
-def _conv_hash(conversation_id: str) -> str:
-    return hashlib.sha256(conversation_id.encode()).hexdigest()[:16]
 
 
 class WebChatOutput(SocketIOOutput):
@@ -161,7 +159,7 @@ class WebChatInput(InputChannel):
             sessions[sid] = conversation_id
             await enter_room(sid, conversation_id)
             await sio.emit("session_confirm", token, room=sid)
-            log.info("webchat session conv=%s", _conv_hash(conversation_id))
+            log.info("webchat session conv=%s", conversation_hash(conversation_id))
 
         @sio.on("disconnect")
         async def disconnect(sid: str) -> None:

@@ -12,10 +12,12 @@ import time
 
 import httpx
 import psutil
+import pytest
 
 from scripts.stack import ROOT, free_port
 
 
+@pytest.mark.stack  # starts the whole stack through `make run`: not a quick unit test
 def test_run_command_serves_greeting_and_ctrl_c_stops_everything(output_dir) -> None:
     ports = {"--rasa-port": free_port(), "--action-port": free_port(), "--web-port": free_port()}
     args = [sys.executable, "scripts/stack.py", "run"]

@@ -15,3 +15,25 @@ def test_json_formatter_emits_one_object_with_extra_fields() -> None:
     assert data["returning"] is True
     assert data["level"] == "INFO"
     assert "\n" not in line
+
+
+def test_a_crash_log_line_names_frames_and_no_values() -> None:
+    import json
+    import logging
+
+    from actions.log_setup import JsonFormatter
+
+    def inner(secret: str) -> None:
+        raise ValueError(f"patient said {secret}")
+
+    try:
+        inner("my chest hurts")
+    except ValueError:
+        import sys
+        record = logging.makeLogRecord({"msg": "turn failed", "exc_info": sys.exc_info(),
+                                        "levelname": "ERROR", "name": "t"})
+    line = JsonFormatter().format(record)
+    payload = json.loads(line)
+    assert payload["exc_type"] == "ValueError"
+    assert "test_log_setup.py" in payload["at"] and ":inner" in payload["at"]
+    assert "chest" not in line
