@@ -82,10 +82,12 @@ async def respond_to_emergency(dispatcher: CollectingDispatcher, tracker: Tracke
     for line in decision.lines:
         dispatcher.utter_message(text=line)
     reason = Reason.CRISIS if decision.crisis else Reason.EMERGENCY
-    facts = {"complaint": complaint[:300], "onset": None, "severity": None,
-             "red_flags": list(decision.red_flags), "disposition": decision.disposition}
-    summary = Summary(reason=reason, chief_complaint=facts["complaint"],
-                      red_flags=facts["red_flags"], disposition=decision.disposition,
+    chief_complaint = complaint[:300]
+    red_flags = list(decision.red_flags)
+    facts = {"complaint": chief_complaint, "onset": None, "severity": None,
+             "red_flags": red_flags, "disposition": decision.disposition}
+    summary = Summary(reason=reason, chief_complaint=chief_complaint,
+                      red_flags=red_flags, disposition=decision.disposition,
                       channel=escalation_service.channel_of(tracker),
                       language=decision.language)
     # Staff are alerted in the background: the 911/988 message never waits for the queue.

@@ -139,7 +139,7 @@ class ActionAskTriageAnswer(Action):
     ) -> list[dict[str, Any]]:
         state = state_from_tracker(tracker)
         step = interview.next_question(state)
-        if step.done:
+        if step.question_id is None:  # step.done, spelled so the type checker sees it
             return []
         builtin = step.question_id.startswith("q_")
         # "my wife passed out…": ask about her ("Is she breathing normally?"), not about "you".

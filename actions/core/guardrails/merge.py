@@ -146,7 +146,9 @@ def deterministic_level(floor_disposition, no_rule_level=None) -> tuple[str, str
     if floor is not None:
         return floor, RULE_BASIS
     default = coerce_disposition(no_rule_level)
-    return _max(default, NO_DECISION_DISPOSITION), NO_RULE_BASIS
+    if default is not None and rank(default) >= rank(NO_DECISION_DISPOSITION):
+        return default, NO_RULE_BASIS
+    return NO_DECISION_DISPOSITION, NO_RULE_BASIS
 
 
 def _level_vote(

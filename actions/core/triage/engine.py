@@ -194,7 +194,7 @@ def assess_facts(
     fired = [rule for rule in ruleset.rules if matches(rule, facts, present)]
 
     if fired:
-        level = LEVELS[max(rule.rank for rule in fired)]
+        level: str = LEVELS[max(rule.rank for rule in fired)]
     else:
         level = ruleset.default.level  # never self-care by default
     crisis = any(rule.crisis for rule in fired)

@@ -17,9 +17,13 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from actions.core.triage.disposition import is_emergency
 from actions.core.triage.rules import LEVELS, RANK
+
+if TYPE_CHECKING:
+    from actions.core.triage.engine import Assessment
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def read_cases(path: str) -> list[Case]:
     return cases
 
 
-def run(cases: Iterable[Case], assess: Callable[..., object]) -> list[Outcome]:
+def run(cases: Iterable[Case], assess: Callable[..., Assessment]) -> list[Outcome]:
     out = []
     for case in cases:
         result = assess(case.message, age=case.age, sex=case.sex)

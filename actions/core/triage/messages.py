@@ -36,13 +36,14 @@ WHAT_NOW_OTHER_EMERGENCY = (
     "watch for the ambulance."
 )
 
-PLAIN_DISPOSITION = {
+# Keyed by member; looked up with the stored string too (a StrEnum member equals its value).
+PLAIN_DISPOSITION: dict[str, str] = {
     Disposition.EMERGENCY: "This needs emergency care now.",
     Disposition.URGENT: "This should be seen by a clinician within 24 hours.",
     Disposition.ROUTINE: "This should be checked at a regular appointment.",
     Disposition.SELF_CARE: "This can usually be looked after at home.",
 }
-WHAT_NOW = {
+WHAT_NOW: dict[str, str] = {
     Disposition.EMERGENCY: "Don't drive yourself. If you can, unlock the door and keep your phone "
                            "with you.",
     Disposition.URGENT: "Please contact the clinic today for a same-day appointment or a call back "

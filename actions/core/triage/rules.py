@@ -25,7 +25,8 @@ DEFAULTS_FILE = TRIAGE_DATA / "defaults.yml"
 LEXICON_FILE = TRIAGE_DATA / "lexicon.yml"
 
 LEVELS = tuple(ORDER)  # low → high; members compare equal to the strings in the YAML
-RANK = {level: level.rank for level in LEVELS}
+# Looked up with plain strings too (a StrEnum member equals its value).
+RANK: dict[str, int] = {level: level.rank for level in LEVELS}
 MAX_ASKS = 3
 
 # Concepts the engine computes from numbers/demographics rather than from words.

@@ -142,7 +142,7 @@ def detect_subject(text: str) -> Subject:
         window = text[max(0, m.start() - 60): m.end() + 80]
         if _HISTORY_NEAR.search(window):
             continue
-        relation = _normal_relation(m.group("rel")) if m.group("rel") else "child"
+        relation: str | None = _normal_relation(m.group("rel")) if m.group("rel") else "child"
         if m.group("age") and re.search(r"(?:month|mo|week|wk|day)", m.group("age"), re.I):
             relation = "baby"
         first_other = (m.start(), relation, None)
