@@ -185,7 +185,7 @@ class EscalationQueue:
 
     def open_entries(self) -> list[Entry]:
         """Waiting and claimed entries, in queue order."""
-        ids = [_text(i) for i in self._r.zrange(OPEN_KEY, 0, -1)]
+        ids = [i for i in map(_text, self._r.zrange(OPEN_KEY, 0, -1)) if i is not None]
         if not ids:
             return []
         raws = self._r.mget([self._entry_key(i) for i in ids])

@@ -24,7 +24,9 @@ from actions.llm.base import LLMBackend, LLMError, LLMTimeout, Protect
 class FakeLLM(LLMBackend):
     def __init__(
         self,
-        responses: Iterable[str | BaseException | type | Callable[[list[dict]], str]] = (),
+        responses: Iterable[
+            str | BaseException | type[BaseException] | Callable[[list[dict]], str]
+        ] = (),
         *,
         delay_s: float = 0.0,
         model_id: str = "fake/scripted",
@@ -65,11 +67,13 @@ class FakeLLM(LLMBackend):
                 if not (self.cycle and self._responses):
                     raise LLMError("FakeLLM has no scripted response left")
                 self._i = 0
-            resp = self._responses[self._i]
+            item = self._responses[self._i]
             self._i += 1
-        is_exc_class = isinstance(resp, type) and issubclass(resp, BaseException)
-        if callable(resp) and not is_exc_class:
-            resp = resp(messages)  # a scripted text, so a late call can be cut like one
+        resp: str | BaseException | type[BaseException]
+        if isinstance(item, str | BaseException | type):
+            resp = item
+        else:
+            resp = item(messages)  # a scripted text, so a late call can be cut like one
         if self.delay_s:
             if self.delay_s >= timeout_s:
                 if protect is not None and self.holds_protect and isinstance(resp, str):
@@ -86,6 +90,6 @@ class FakeLLM(LLMBackend):
             time.sleep(self.delay_s)
         if isinstance(resp, BaseException):
             raise resp
-        if is_exc_class:
+        if isinstance(resp, type):
             raise resp()
         return resp

@@ -23,6 +23,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import Any
 
 from actions.core.guardrails.schema import scan_json_object
 from actions.llm.base import (
@@ -57,8 +58,9 @@ class LocalTransformersBackend(LLMBackend):
         self.model_dir = Path(model_dir)
         self.dtype = dtype
         self.num_threads = num_threads
-        self._model = None
-        self._tokenizer = None
+        # transformers objects, imported and loaded lazily by load(); None until then.
+        self._model: Any = None
+        self._tokenizer: Any = None
         self._load_lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-local")
         self.load_seconds: float | None = None

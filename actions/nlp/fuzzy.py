@@ -13,7 +13,9 @@ from functools import lru_cache
 from actions.core.text_distance import damerau_levenshtein
 
 try:
-    from spellchecker import SpellChecker
+    from spellchecker import SpellChecker as _SpellChecker
+
+    SpellChecker: type[_SpellChecker] | None = _SpellChecker
 except ImportError:  # pragma: no cover - the guard just becomes the lexicon itself
     SpellChecker = None
 

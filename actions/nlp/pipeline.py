@@ -36,8 +36,8 @@ try:  # loguru is a medspacy dependency; silence it for PyRuSH only if present.
 except ImportError:  # pragma: no cover
     pass
 
-import medspacy  # noqa: E402,F401  registers "medspacy_context"
-import scispacy.abbreviation  # noqa: E402,F401  registers "abbreviation_detector"
+import medspacy  # noqa: E402  registers "medspacy_context"
+import scispacy.abbreviation  # noqa: E402  registers "abbreviation_detector"
 import spacy  # noqa: E402  (after logging is silenced)
 from medspacy.context import ConTextRule  # noqa: E402
 from spacy.language import Language  # noqa: E402
@@ -226,13 +226,15 @@ def build_pipeline(
         return matcher(doc)
 
     nlp.add_pipe("triage_spelling_" + str(id(spelling)), name="triage_spelling")
-    abbreviations = nlp.add_pipe("abbreviation_detector")
+    # spaCy types add_pipe's result as a bare Doc -> Doc callable; these are the component objects.
+    abbreviations: scispacy.abbreviation.AbbreviationDetector = nlp.add_pipe(
+        "abbreviation_detector")
     # Its global matcher is unused here but warns (W036) on every doc while empty.
     abbreviations.global_matcher.add("_unused", [[{"ORTH": "\u2063unused\u2063"}]])
     nlp.add_pipe("triage_lexicon_" + str(id(matcher)), name="triage_lexicon")
     # prune_on_target_overlap: a trigger inside a symptom phrase ("better off WITHOUT me",
     # "DON'T want to live") must not negate that phrase.
-    context = nlp.add_pipe(
+    context: medspacy.context.ConText = nlp.add_pipe(
         "medspacy_context",
         config={
             "rules": None,
@@ -255,7 +257,7 @@ def get_pipeline() -> Language:
 def lexicon_regex_check(text: str) -> list[tuple[str, str]]:
     """Debug helper: which concepts' regexes match a raw text (no ConText)."""
     lexicon = load_lexicon()
-    out = []
+    out: list[tuple[str, str]] = []
     low = text.lower()
     for concept in lexicon.concepts.values():
         for pattern in concept.patterns:

@@ -244,9 +244,9 @@ def parse_ages(text: str) -> list[AgeMention]:
         out.append(AgeMention(float(m.group(1)) * _unit_years(unit), True))
     for m in _AGE_SELF.finditer(text):
         out.append(AgeMention(float(m.group(1)), False))
-    m = _AGE_SEX_PREFIX.match(text)
-    if m:
-        out.append(AgeMention(float(m.group(1)), False))
+    prefix = _AGE_SEX_PREFIX.match(text)
+    if prefix:
+        out.append(AgeMention(float(prefix.group(1)), False))
     if _NEWBORN.search(text):
         out.append(AgeMention(0.02, True))
     return [a for a in out if a.years is None or 0 <= a.years <= 120]

@@ -278,10 +278,10 @@ class FaqRetriever:
         self._sent_vecs = []
         char_vecs_raw: list[Counter] = []
         for _, words in sentences:
-            vec: dict[str, float] = defaultdict(float)
+            sent_vec: dict[str, float] = defaultdict(float)
             for w in words:
-                vec[stem(w)] += self._idf[stem(w)]
-            self._sent_vecs.append(dict(vec))
+                sent_vec[stem(w)] += self._idf[stem(w)]
+            self._sent_vecs.append(dict(sent_vec))
             char_vecs_raw.append(_char_grams(words))
         self._sent_norms = [_norm(v) or 1.0 for v in self._sent_vecs]
         self._sent_index = self._invert(self._sent_vecs)

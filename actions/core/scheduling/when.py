@@ -403,8 +403,7 @@ def _extract_days(text: str, ctx: _Ctx) -> tuple[_Days | None, str]:
                       rf"{_WEEKDAY}\b", text)
     if match:
         weekday = _WEEKDAYS[match.group(1) or match.group(2)]
-        day = _week_start(today) + timedelta(days=7 + weekday)
-        return _single(day), _blank(text, match)
+        return _single(_week_start(today) + timedelta(days=7 + weekday)), _blank(text, match)
 
     match = re.search(r"\b(later this|this|next|the following) (week|weekend|month)\b|"
                       r"\b(?:on\s+)?the weekend\b|\bweekend\b", text)
@@ -488,8 +487,8 @@ def _extract_time(text: str, zone: ZoneInfo | None) -> tuple[_Time | None, str]:
         break
 
     part: _Time | None = None
-    for pattern, start, end, desc in _PARTS:
-        match = re.search(rf"\b(?:in the |this |the )?(?:{pattern})s?\b", text)
+    for part_words, start, end, desc in _PARTS:
+        match = re.search(rf"\b(?:in the |this |the )?(?:{part_words})s?\b", text)
         if match:
             part = _Time(start, end, desc)
             text = _blank(text, match)
