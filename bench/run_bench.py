@@ -317,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     model = vanilla_project()
     stack = Stack(log_dir=log_dir, rasa_workers=args.workers)
     stack.start(with_site=False)
+    assert stack.rasa is not None  # start() launched it (or raised)
     results: list[Result] = []
     try:
         print(f"[bench] this assistant: {args.senders} patients, {args.threads} threads, "

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import redis
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from redis.typing import EncodableT, FieldT
 
 PREFIX = "console:"
 ACCOUNTS_KEY = PREFIX + "accounts"
@@ -106,8 +107,9 @@ class AccountStore:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
         check_password_policy(password)
         display = (display_name or name).strip()[:MAX_DISPLAY_NAME_CHARS] or name
-        fields = {"username": name, "role": role, "display_name": display, "disabled": "0",
-                  "created_at": repr(time.time()), "password_hash": self._hasher.hash(password)}
+        fields: dict[FieldT, EncodableT] = {
+            "username": name, "role": role, "display_name": display, "disabled": "0",
+            "created_at": repr(time.time()), "password_hash": self._hasher.hash(password)}
         # HSETNX on a marker field makes "create" atomic: two concurrent adds cannot both win.
         if not self._r.hsetnx(self._key(name), "username", name):
             raise AccountError(f"account {name!r} already exists")
@@ -155,7 +157,7 @@ class AccountStore:
         stored = self._r.hget(self._key(name), "password_hash") if USERNAME_RE.match(name) else None
         hashed = _s(stored) if stored else self._dummy_hash
         try:
-            ok = self._hasher.verify(hashed, password[:MAX_PASSWORD_CHARS])
+            ok: bool = self._hasher.verify(hashed, password[:MAX_PASSWORD_CHARS])
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         if not ok or not stored:

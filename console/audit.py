@@ -11,6 +11,7 @@ import logging
 import time
 
 import redis
+from redis.typing import EncodableT, FieldT
 
 from actions.core.privacy import conversation_hash
 
@@ -33,7 +34,7 @@ class StaffAudit:
                **detail: object) -> str:
         """Append one record; returns its stream id. ``detail`` values must not be PHI."""
         now = time.time()
-        fields: dict[str, str] = {
+        fields: dict[FieldT, EncodableT] = {
             "what": what,
             "who": who,
             "when": f"{now:.3f}",
@@ -51,5 +52,5 @@ class StaffAudit:
 
     def recent(self, count: int = 50) -> list[dict[str, str]]:
         """Newest first."""
-        rows = self._r.xrevrange(self.stream, count=count)
-        return [{"id": _s(i), **{_s(k): _s(v) for k, v in f.items()}} for i, f in rows]
+        rows = self._r.xrevrange(self.stream, count=count) or []
+        return [{"id": _s(i), **{_s(k): _s(v) for k, v in (f or {}).items()}} for i, f in rows]

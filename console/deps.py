@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import redis
+from redis import Redis
 
 from actions.core.escalation.model import WAITING, Entry
 from actions.escalation.store import MAX_ID_CHARS, EscalationQueue
@@ -25,7 +25,7 @@ from console.web import Staff, entry_json, run
 @dataclass(frozen=True)
 class Deps:
     settings: Settings
-    redis: redis.Redis
+    redis: Redis
     queue: EscalationQueue
     accounts: AccountStore
     sessions: SessionStore
@@ -35,9 +35,9 @@ class Deps:
 
     @classmethod
     def build(cls, settings: Settings, *, rasa: RasaClient | None = None,
-              redis_client: redis.Redis | None = None) -> Deps:
+              redis_client: Redis | None = None) -> Deps:
         """The real clients from ``settings``; ``rasa`` and ``redis_client`` for tests."""
-        client = redis_client or redis.Redis.from_url(
+        client = redis_client or Redis.from_url(
             settings.redis_url, decode_responses=True, socket_timeout=5,
             socket_connect_timeout=5, health_check_interval=30)
         return cls(

@@ -48,7 +48,8 @@ def submitted_token(request: Request) -> str | None:
         return token
     if request.content_type.startswith(("application/x-www-form-urlencoded",
                                         "multipart/form-data")):
-        return request.form.get(csrf.FORM_FIELD)
+        form = request.form
+        return form.get(csrf.FORM_FIELD) if form is not None else None
     return None
 
 

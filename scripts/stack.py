@@ -604,6 +604,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1
     redis_where = "embedded" if stack.redis else "REDIS_URL"
+    assert stack.redis_settings is not None  # start() set it (or raised)
     admin_note = bootstrap_console_admin(stack)
     print(
         "\nThe assistant is running. Press Ctrl-C to stop.\n"
