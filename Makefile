@@ -47,9 +47,10 @@ validate: setup
 	@cd . && PYTHONPATH=. $(BOT)/rasa data validate --fail-on-warnings --config bot/config.yml \
 	  --domain bot/domain.yml --data data/nlu data/rules data/stories
 
-## ruff over the whole tree (mypy runs inside make test).
+## ruff over the whole tree, then mypy ([tool.mypy] in pyproject.toml; also run by make test).
 lint: setup
 	@.venvs/actions/bin/ruff check .
+	@.venvs/actions/bin/python -m mypy
 
 ## Load test against this assistant and a vanilla Rasa 3.6 project on the same data.
 bench: setup
