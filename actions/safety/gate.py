@@ -76,24 +76,29 @@ def _audit_subject(decision: gate.GateDecision) -> Any:
 
 
 async def respond_to_emergency(dispatcher: CollectingDispatcher, tracker: Tracker,
-                               decision: gate.GateDecision, complaint: str) -> list[dict[str, Any]]:
+                               decision: gate.GateDecision, complaint: str,
+                               answers: dict[str, str] | None = None,
+                               onset: str | None = None,
+                               severity: str | None = None) -> list[dict[str, Any]]:
     """Send the 911 / 988 reply, alert staff in the background, write the audit record; return
-    the events that leave the current form and remember the result for staff."""
+    the events that leave the current form and remember the result for staff. The one
+    emergency-response path: the gate, the safety-net fallbacks and the symptom interview's
+    result all come here."""
     for line in decision.lines:
         dispatcher.utter_message(text=line)
     reason = Reason.CRISIS if decision.crisis else Reason.EMERGENCY
     chief_complaint = complaint[:300]
     red_flags = list(decision.red_flags)
-    facts = {"complaint": chief_complaint, "onset": None, "severity": None,
+    facts = {"complaint": chief_complaint, "onset": onset, "severity": severity,
              "red_flags": red_flags, "disposition": decision.disposition}
-    summary = Summary(reason=reason, chief_complaint=chief_complaint,
-                      red_flags=red_flags, disposition=decision.disposition,
+    summary = Summary(reason=reason, chief_complaint=chief_complaint, onset=onset,
+                      severity=severity, red_flags=red_flags, disposition=decision.disposition,
                       channel=escalation_service.channel_of(tracker),
                       language=decision.language)
     # Staff are alerted in the background: the 911/988 message never waits for the queue.
     escalation_service.escalate_in_background(tracker, reason, summary)
     record = build_record(conversation_hash(tracker.sender_id), _audit_subject(decision), None,
-                          channel=escalation_service.channel_of(tracker))
+                          answers=answers, channel=escalation_service.channel_of(tracker))
     record["screen"] = {"gate": decision.kind, "language": decision.language,
                         "about_other": decision.about_other}
     try:

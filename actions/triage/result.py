@@ -16,10 +16,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.core.escalation.model import Reason, Summary
 from actions.core.privacy import conversation_hash, conversation_log_fields
+from actions.core.safety.gate import emergency_decision
 from actions.core.triage.disposition import needs_emergency_reply
-from actions.escalation import service as escalation_service
+from actions.core.triage.subject import detect_subject
+from actions.safety.gate import respond_to_emergency
 from actions.slots import (
     HANDOFF_REASON,
     TRIAGE_CRISIS,
@@ -77,22 +78,19 @@ class ActionTriageResult(Action):
         text = state.narrative()
         answers = state.rule_answers()
         assessment = triage_service.rule_screen(text, age=state.age_years, answers=answers)
-        # Red flag or crisis: the instruction goes first, decided by the rules alone.
-        first = triage_service.immediate_line(assessment)
-        if first:
-            dispatcher.utter_message(text=first)
         facts = summary_facts(state.complaint, dict(state.answers or {}), assessment.disposition,
                               list(assessment.red_flags))
         if needs_emergency_reply(assessment.disposition, assessment.crisis):
-            reason = Reason.CRISIS if assessment.crisis else Reason.EMERGENCY
-            escalation_service.escalate_in_background(tracker, reason, Summary(
-                reason=reason, chief_complaint=facts["complaint"], onset=facts["onset"],
-                severity=facts["severity"], red_flags=facts["red_flags"],
-                disposition=assessment.disposition,
-                channel=escalation_service.channel_of(tracker)))
+            # Decided by the rules alone (the model is not consulted at emergency or crisis):
+            # the same reply, staff alert and audit record as when the gate finds it.
+            decision = emergency_decision(assessment, detect_subject(text).about_other)
+            events = await respond_to_emergency(
+                dispatcher, tracker, decision, state.complaint, answers=dict(state.answers),
+                onset=facts["onset"], severity=facts["severity"])
+            return [*events, *_reset()]
         result = await asyncio.to_thread(
             triage_service.pre_screen, text, state.age_years, None, answers, assessment)
-        lines = list(result.message.details if first else result.message.all)
+        lines = list(result.message.all)
         urgent = result.disposition == "urgent" and not result.crisis
         for i, line in enumerate(lines):
             last = i == len(lines) - 1

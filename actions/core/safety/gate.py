@@ -89,7 +89,13 @@ def _decide_english(text: str, context: str, age: float | None,
             assessment = alone
     if not needs_emergency_reply(assessment.disposition, assessment.crisis):
         return None
-    about_other = detect_subject(combined).about_other
+    return emergency_decision(assessment, detect_subject(combined).about_other, language)
+
+
+def emergency_decision(assessment: Assessment, about_other: bool,
+                       language: str = "en") -> GateDecision:
+    """The 911 / 988 reply for an assessment that needs it — the same words whether the gate or
+    the end of the symptom interview found it."""
     message = compose(assessment.disposition, assessment.crisis, assessment.reasons, None, None,
                       assessment.return_precautions, about_other=about_other)
     return GateDecision(
