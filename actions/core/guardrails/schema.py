@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import jsonschema
@@ -76,28 +77,11 @@ class TriageOutput:
 def scan_json_object(text: str, start: int) -> tuple[int | None, int | None]:
     """From ``text[start] == '{'`` return (end index of the balanced object or None,
     index just after the last complete top-level pair or None)."""
-    depth, in_str, esc = 0, False, False
     last_pair_end = None
-    for i in range(start, len(text)):
-        ch = text[i]
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-            continue
-        if ch == '"':
-            in_str = True
-        elif ch in "{[":
-            depth += 1
-        elif ch in "}]":
-            depth -= 1
-            if depth == 0:
-                return i, last_pair_end
-        elif ch == "," and depth == 1:
-            last_pair_end = i
+    for i in _top_level_pair_ends(text, start):
+        if text[i] != ",":
+            return i, last_pair_end
+        last_pair_end = i
     return None, last_pair_end
 
 
@@ -216,8 +200,9 @@ class LevelVote:
     prefix_chars: int = 0  # how much of the text the vote depends on
 
 
-def _top_level_pair_ends(text: str, start: int):
-    """Indices (in ``text``) of each ',' between top-level pairs and of the closing '}'."""
+def _top_level_pair_ends(text: str, start: int) -> Iterator[int]:
+    """Indices (in ``text``) of each ',' between top-level pairs and of the closing '}' — the
+    one JSON scanner behind both the extraction and the level vote."""
     depth, in_str, esc = 0, False, False
     for i in range(start, len(text)):
         ch = text[i]
