@@ -15,32 +15,12 @@ from console.accounts import AccountStore
 from console.app import create_app
 from console.settings import Settings
 from tests.console.harness import FakeRasa, ServedApp, unique_name
-from tests.redis_server import throwaway_redis
 
 PASSWORDS = {
     "ann": "ann-correct-horse-1",
     "bob": "bob-battery-staple-2",
     "sue": "sue-supervises-all-3",
 }
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with throwaway_redis(tmp_path_factory.mktemp("console-redis")) as url:
-        yield url
-
-
-@pytest.fixture
-def rclient(redis_url: str) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
-    client.flushall()
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def queue(rclient: redis.Redis) -> EscalationQueue:
-    return EscalationQueue(rclient)
 
 
 @pytest.fixture
