@@ -55,7 +55,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summary(label: str, values: list[float]) -> str:
-    return (f"{label:<28} n={len(values):<5} p50 {percentile(values, 50):7.1f} ms   "
+    return (f"{label:<34} n={len(values):<5} p50 {percentile(values, 50):7.1f} ms   "
             f"p95 {percentile(values, 95):7.1f} ms   max {max(values):7.1f} ms")
 
 
@@ -71,30 +71,46 @@ def request(text: str, slots: dict) -> dict:
                         "active_loop": loop, "latest_action_name": "action_listen"}}
 
 
-def in_process(rounds: int) -> list[float]:
+LONG_CHARS = 1000  # a pasted history, not a chat message
+
+
+def in_process(rounds: int) -> tuple[list[float], list[float]]:
+    """(times for chat-length messages, times for long pasted histories)."""
     from actions.core.safety.gate import decide
 
     decide("warm up: mild cough")
-    out = []
+    short: list[float] = []
+    long: list[float] = []
     for _ in range(rounds):
         for text, slots in MESSAGES:
             start = time.perf_counter()
             decide(text, context=slots.get("triage_complaint", ""))
-            out.append((time.perf_counter() - start) * 1000)
-    return out
+            (long if len(text) > LONG_CHARS else short).append(
+                (time.perf_counter() - start) * 1000)
+    return short, long
 
 
-def round_trips(action_url: str, rounds: int) -> list[float]:
-    out = []
+def round_trips(action_url: str, rounds: int) -> tuple[list[float], list[float]]:
+    """(times for chat-length messages, times for long pasted histories)."""
+    short: list[float] = []
+    long: list[float] = []
     with httpx.Client(timeout=30) as client:
         for _ in range(rounds):
             for text, slots in MESSAGES:
                 body = request(text, slots)
                 start = time.perf_counter()
                 r = client.post(f"{action_url}/webhook", json=body)
-                out.append((time.perf_counter() - start) * 1000)
+                (long if len(text) > LONG_CHARS else short).append(
+                    (time.perf_counter() - start) * 1000)
                 r.raise_for_status()
-    return out
+    return short, long
+
+
+def print_split(label: str, times: tuple[list[float], list[float]]) -> None:
+    short, long = times
+    print(summary(f"{label}, whole mix", short + long), flush=True)
+    print(summary(f"{label}, <= {LONG_CHARS} chars", short), flush=True)
+    print(summary(f"{label}, > {LONG_CHARS} chars", long), flush=True)
 
 
 def background_load(stack: Stack, stop: threading.Event, patients: int) -> None:
@@ -120,14 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--patients", type=int, default=8)
     args = parser.parse_args(argv)
-    print(summary("in-process decision", in_process(args.rounds)), flush=True)
+    print_split("in-process", in_process(args.rounds))
     log_dir = ROOT / ".cache" / "bench-screen"
     log_dir.mkdir(parents=True, exist_ok=True)
     stack = Stack(log_dir=log_dir)
     stack.start(with_site=False)
     try:
         round_trips(stack.action_url, 1)  # warm connections and caches
-        print(summary("round trip, idle", round_trips(stack.action_url, args.rounds)), flush=True)
+        print_split("round trip, idle", round_trips(stack.action_url, args.rounds))
         stop = threading.Event()
         loader = threading.Thread(target=background_load, args=(stack, stop, args.patients),
                                   daemon=True)
@@ -136,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         loaded = round_trips(stack.action_url, args.rounds)
         stop.set()
         loader.join(timeout=60)
-        print(summary(f"round trip, {args.patients} patients", loaded), flush=True)
+        print_split(f"loaded ({args.patients} pts)", loaded)
     finally:
         stack.stop()
     return 0
