@@ -96,7 +96,7 @@ def pre_screen(text: str, age: float | None = None, sex: str | None = None,
     assessment = assessment or rule_screen(text, age=age, sex=sex, answers=answers)
     # A rule decided only if one fired. Otherwise the level is fixed before the model runs:
     # urgent + a person (or the rules' own default if higher), the same level an LLM failure
-    # gives, so whether the model answered in time can never change it (issue 17).
+    # gives, so whether the model answered in time can never change it (same words, same level)
     floor = assessment.disposition if assessment.fired else None
     no_rule_level = None if assessment.fired else assessment.disposition
     guarded = explain_and_guard(text, floor, assessment.crisis, llm_backend(),

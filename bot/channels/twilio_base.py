@@ -1,6 +1,6 @@
 """Shared Twilio input/output channel for SMS and WhatsApp (subclassed in twilio_sms/_whatsapp).
 
-What Rasa 3.6's own twilio.py lacks and this adds (DESIGN.md §4):
+What Rasa 3.6's own twilio.py lacks and this adds (docs/architecture.md, one message's path):
 - every webhook is checked with twilio's RequestValidator over the public URL + POST params
   (bad or missing X-Twilio-Signature -> 403, nothing processed);
 - a MessageSid is processed once (Redis SET NX), so Twilio's retries never get a second reply;

@@ -1,6 +1,7 @@
-"""Acceptance (issue 6): in real headless Chromium, a patient on the web widget asks for a person,
-the entry appears in a signed-in agent's console without a reload, the agent claims and replies,
-the patient sees the reply, the agent hands back, and the assistant answers the next message."""
+"""Escalation to staff, end to end: in real headless Chromium, a patient on the web widget asks for
+a person, the entry appears in a signed-in agent's console without a reload, the agent claims and
+replies, the patient sees the reply, the agent hands back, and the assistant answers the next
+message."""
 
 from __future__ import annotations
 

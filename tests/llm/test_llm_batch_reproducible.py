@@ -1,4 +1,4 @@
-"""Issue 17 with the real SmolLM2: the batch run twice over the same cases — once as usual,
+"""Same words, same level, real SmolLM2: the batch run twice over the same cases — once as usual,
 once with a deadline so short that every model call hits it (the worst load) — gives the
 same disposition for every case, and no-rule cases never go below urgent + a person.
 Marked `model` like the other real-model tests (REQUIRE_LOCAL_LLM=1 turns a missing model

@@ -1,4 +1,4 @@
-"""Acceptance (issue 3, point 1): the development set's metrics, asserted.
+"""The development set's metrics, asserted.
 
 The deterministic pipeline is what decides the floor; the LLM may only raise it (tested in
 tests/core/guardrails and tests/actions/triage/test_service.py), so these are the floor's numbers.

@@ -1,4 +1,4 @@
-"""The import rules of DESIGN.md: the action server never imports rasa, the core is pure."""
+"""Import rules (docs/architecture.md): the action server never imports rasa, the core is pure."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Audit record of one AI-assisted triage assessment (pure; DESIGN.md §3).
+"""Audit record of one AI-assisted triage assessment (pure; see docs/architecture.md).
 
 Holds: conversation id hash, inputs as extracted facts (not the raw message), rules fired, model id,
 prompt version, raw and validated model output, final disposition, timestamp.

@@ -78,7 +78,7 @@ def test_llm_may_raise_urgency(hostile) -> None:
     assert RANK[result.disposition] >= RANK["urgent"] > RANK[floor.disposition]
 
 
-# -- issue 17: when no rule decides, the level is deterministic ---------------------------
+# -- same words, same disposition: no rule decided, the level is deterministic ----------
 # Messages our rules have no entry for (checked below, as the rules keep growing).
 NO_RULE_CANDIDATES = ["my toe nail looks strange", "my left knee clicks when I walk",
                       "my eye is twitching a lot"]

@@ -164,7 +164,7 @@ NO_RULE_ANSWERS = [
 
 @pytest.mark.parametrize("output,error", NO_RULE_ANSWERS, ids=range(len(NO_RULE_ANSWERS)))
 def test_no_rule_level_is_the_same_whatever_the_model_answers(output, error):
-    """Issue 17: with no rule, success and failure of the model give one level."""
+    """With no rule, success and failure of the model give one level."""
     r = apply_llm(None, False, output, error, patient_text=PATIENT)
     assert (r.disposition, r.deterministic_level, r.level_basis) == (
         NO_DECISION_DISPOSITION,

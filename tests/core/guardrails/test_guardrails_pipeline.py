@@ -157,7 +157,7 @@ LEVEL_ANSWERS = [
 @pytest.mark.parametrize("floor", [None, "self_care", "routine", "urgent"])
 @pytest.mark.parametrize("answer", LEVEL_ANSWERS, ids=range(len(LEVEL_ANSWERS)))
 def test_a_late_answer_gets_the_level_of_a_prompt_one(floor, answer):
-    """Issue 17: the load (a deadline hit) may cost the model's sentence, never the level."""
+    """The load (a deadline hit) may cost the model's sentence, never the level."""
     fast, _ = run("I have a bad headache", floor, [answer])
     late, fake = run("I have a bad headache", floor, None, timeout_s=0.05,
                      backend=FakeLLM([answer], delay_s=0.2))

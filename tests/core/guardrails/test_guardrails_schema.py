@@ -130,7 +130,7 @@ def test_rank_and_coerce():
         coerce_disposition("soonish")
 
 
-# -- the level vote (issue 17: a deadline must not change the level) ---------------------
+# -- the level vote (a deadline must not change the level) ---------------------
 VOTE_CASES = [
     (GOOD, "urgent", None),
     ('{"facts": ["cough"], "suggested_disposition": null, "explanation": "x"}', None, None),
