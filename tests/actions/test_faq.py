@@ -10,24 +10,14 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.core.faq.answer import MEDICAL_TEXT, NOT_SURE_TEXT
-from actions.escalation import service as escalation_service
 from actions.faq import ASK_WHAT, ActionAnswerFaq
 from actions.slots import HANDOFF_REASON, TRIAGE_FORM
-from actions.triage import audit_store
-from tests.actions.helpers import make_tracker
+from tests.actions.helpers import make_tracker, record_side_effects
 
 
 @pytest.fixture(autouse=True)
 def side_effects(monkeypatch) -> dict[str, list[Any]]:
-    seen: dict[str, list[Any]] = {"audits": [], "escalations": []}
-
-    async def fake_append(record: dict) -> None:
-        seen["audits"].append(record)
-
-    monkeypatch.setattr(audit_store, "append", fake_append)
-    monkeypatch.setattr(escalation_service, "escalate_in_background",
-                        lambda tracker, reason, summary=None: seen["escalations"].append(reason))
-    return seen
+    return record_side_effects(monkeypatch, with_summary=False)
 
 
 def run(tracker) -> tuple[list[dict], list[dict]]:

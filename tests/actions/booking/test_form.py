@@ -27,10 +27,8 @@ from actions.core.booking.state import (
     BookingState,
 )
 from actions.core.scheduling.sqlite_store import clock_from_setting
-from actions.escalation import service as escalation_service
 from actions.slots import APPOINTMENT_FORM, APPT_ANSWER, APPT_STATE, REQUESTED_SLOT
-from actions.triage import audit_store
-from tests.actions.helpers import make_tracker
+from tests.actions.helpers import make_tracker, record_side_effects
 
 CLINIC_NOW = "2027-03-01T09:30:00-05:00"  # Monday, 09:30 in the clinic's time zone
 NY = ZoneInfo("America/New_York")
@@ -49,15 +47,7 @@ def book(monkeypatch, tmp_path: Path) -> Iterator[Path]:
 
 @pytest.fixture(autouse=True)
 def side_effects(monkeypatch) -> dict[str, list[Any]]:
-    seen: dict[str, list[Any]] = {"audits": [], "escalations": []}
-
-    async def fake_append(record: dict) -> None:
-        seen["audits"].append(record)
-
-    monkeypatch.setattr(audit_store, "append", fake_append)
-    monkeypatch.setattr(escalation_service, "escalate_in_background",
-                        lambda tracker, reason, summary=None: seen["escalations"].append(reason))
-    return seen
+    return record_side_effects(monkeypatch, with_summary=False)
 
 
 def run(coro):

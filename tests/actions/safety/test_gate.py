@@ -8,24 +8,13 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.escalation import service as escalation_service
 from actions.safety.gate import ActionSafetyScreen
-from actions.triage import audit_store
-from tests.actions.helpers import make_tracker
+from tests.actions.helpers import make_tracker, record_side_effects
 
 
 @pytest.fixture
 def side_effects(monkeypatch) -> dict[str, list[Any]]:
-    seen: dict[str, list[Any]] = {"audits": [], "escalations": []}
-
-    async def fake_append(record: dict) -> None:
-        seen["audits"].append(record)
-
-    monkeypatch.setattr(audit_store, "append", fake_append)
-    monkeypatch.setattr(escalation_service, "escalate_in_background",
-                        lambda tracker, reason, summary=None: seen["escalations"].append(
-                            (reason, summary)))
-    return seen
+    return record_side_effects(monkeypatch, with_summary=True)
 
 
 def run(tracker) -> tuple[list[dict], list[dict]]:

@@ -12,7 +12,6 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.core.triage.messages import NOT_A_CLINICIAN, PLAIN_DISPOSITION
-from actions.escalation import service as escalation_service
 from actions.llm.fake import FakeLLM
 from actions.slots import (
     HANDOFF_REASON,
@@ -30,7 +29,7 @@ from actions.slots import (
 from actions.triage import audit_store
 from actions.triage import service as triage_service
 from actions.triage.result import STOPPED_TEXT, ActionTriageResult
-from tests.actions.helpers import make_tracker
+from tests.actions.helpers import make_tracker, record_side_effects
 
 INTERVIEW_SLOTS = {TRIAGE_COMPLAINT, TRIAGE_ANSWER, TRIAGE_ANSWERS, TRIAGE_ASKED, TRIAGE_QUESTION,
                    TRIAGE_AGE, TRIAGE_STOPPED}
@@ -41,16 +40,7 @@ SELF_CARE_LLM = json.dumps({"facts": ["sore throat", "runny nose"],
 
 @pytest.fixture
 def side_effects(monkeypatch) -> dict[str, list[Any]]:
-    seen: dict[str, list[Any]] = {"audits": [], "escalations": []}
-
-    async def fake_append(record: dict) -> None:
-        seen["audits"].append(record)
-
-    monkeypatch.setattr(audit_store, "append", fake_append)
-    monkeypatch.setattr(escalation_service, "escalate_in_background",
-                        lambda tracker, reason, summary=None: seen["escalations"].append(
-                            (reason, summary)))
-    return seen
+    return record_side_effects(monkeypatch, with_summary=True)
 
 
 @pytest.fixture
