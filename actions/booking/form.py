@@ -23,6 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import settings
+from actions.booking import lookup_guard
 from actions.core.booking import dialogue
 from actions.core.booking.state import ASK_REASON, EMERGENCY, HANDOFF, BookingState
 from actions.core.escalation.model import Reason
@@ -67,7 +68,9 @@ def context(tracker: Tracker) -> dialogue.BookingContext:
     # SMS/WhatsApp sender ids are already pseudonyms of the number: the store keeps a hash of it,
     # which links the booking to the phone without the number itself.
     phone = tracker.sender_id if channel in PHONE_CHANNELS else None
-    return dialogue.BookingContext(store(), clinic(), _clock(), phone)
+    return dialogue.BookingContext(store(), clinic(), _clock(), phone,
+                                   conversation_id=tracker.sender_id,
+                                   guard=lookup_guard.guard())
 
 
 def _wants_same_day(tracker: Tracker) -> bool:

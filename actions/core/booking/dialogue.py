@@ -6,7 +6,8 @@ and feeds every answer to ``handle``. Principles:
   same question ends with an offer of a person (outcome HANDOFF), never a dead end;
 - nothing is booked until the patient confirms a summary; the store decides races (SlotTaken),
   and the loser is offered the next free times at once;
-- reschedule and cancel need the confirmation code and the date of birth on the appointment.
+- nothing about an existing appointment is shown or changed before the asker is verified, and
+  failures are limited and audited (actions/core/booking/verification.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from actions.core.booking import parse, render
+from actions.core.booking import parse, render, verification
 from actions.core.booking.state import (
     ASK_CODE,
     ASK_CONFIRM,
@@ -33,6 +34,7 @@ from actions.core.booking.state import (
     HANDOFF,
     LIST,
     LISTED,
+    LOOKUP_LOCKED,
     MAX_FAILURES,
     RESCHEDULE,
     RESCHEDULED,
@@ -47,7 +49,6 @@ from actions.core.scheduling.store import (
     NotFound,
     Patient,
     SlotTaken,
-    dob_matches,
     parse_dob,
 )
 from actions.core.scheduling.when import parse_when
@@ -95,6 +96,21 @@ class BookingContext:
     clinic: ClinicConfig
     now: datetime                   # aware
     phone: str | None = None        # from the SMS/WhatsApp channel, if any
+    conversation_id: str = ""
+    # Failure counters and the lookup audit, shared across conversations (Redis in the action
+    # server); the in-memory default only serves tests and tools.
+    guard: verification.LookupGuard = field(default_factory=verification.MemoryLookupGuard)
+
+    @property
+    def verifier(self) -> verification.Verifier:
+        return verification.Verifier(self.store, self.guard, self.conversation_id, self.now,
+                                     self.phone)
+
+
+LOOKUP_TASKS = (RESCHEDULE, CANCEL, LIST)
+NO_MATCH = ("Sorry, I couldn't match those details to an appointment. Please check them against "
+            "your confirmation message.")
+PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
 
 
 # ---- starting ------------------------------------------------------------------------------
@@ -172,6 +188,10 @@ def prompt(state: BookingState, ctx: BookingContext) -> Reply | None:
         return Reply("What is the patient's first and last name?")
     if step == ASK_DOB:
         return Reply("And the patient's date of birth? (month/day/year, for example 03/14/1985)")
+    if step == ASK_CODE and state.task == LIST:
+        return Reply("To keep appointments private, I need the confirmation code of one of "
+                     "them too: the 6 letters and numbers in a booking confirmation, for example "
+                     "K7P2QX.")
     if step == ASK_CODE:
         return Reply("What is the confirmation code? It's the 6 letters and numbers in your "
                      "booking confirmation, for example K7P2QX.")
@@ -214,6 +234,10 @@ def handle(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
         nothing = "Nothing was booked or changed." if state.task != LIST else ""
         return [Reply(f"OK, I've stopped. {nothing} Is there anything else I can help with?"
                       .replace("  ", " "))]
+    if (state.task in LOOKUP_TASKS and not state.verified
+            and state.step in (ASK_NAME, ASK_DOB, ASK_CODE)
+            and ctx.verifier.conversation_locked()):
+        return _locked(state, ctx)
     handler = _HANDLERS.get(state.step or "")
     if handler is None:
         state.move_to(_first_step(state))
@@ -228,6 +252,30 @@ def _fail(state: BookingState, ctx: BookingContext, message: str) -> list[Reply]
         return [Reply(f"{message} I'm sorry this isn't working. A person from the clinic team can "
                       f"help: I'll pass this on, or you can phone {ctx.clinic.phone}.")]
     return [Reply(message)]
+
+
+def _locked(state: BookingState, ctx: BookingContext) -> list[Reply]:
+    """Too many details that did not match: no more lookups for a while, a person instead."""
+    state.outcome = LOOKUP_LOCKED
+    minutes = verification.LOOKUP_LOCK_S // 60
+    return [Reply("For your privacy I can't look up appointments in this chat right now: too "
+                  "many details didn't match. Please try again in about "
+                  f"{minutes} minutes, or a person from the clinic team can help: phone "
+                  f"{ctx.clinic.phone} or tap \"Talk to a person\".", [PERSON_BUTTON])]
+
+
+def _no_match(state: BookingState, ctx: BookingContext, check: verification.Check
+              ) -> list[Reply]:
+    """One answer for every failed verification; start the details again."""
+    if check.outcome == verification.LOCKED:
+        return _locked(state, ctx)
+    state.code, state.dob = None, None
+    if state.task == LIST:
+        state.name = None
+        state.move_to(ASK_NAME)
+        return [Reply(f"{NO_MATCH} Let's try once more.")]
+    state.move_to(ASK_CODE)
+    return [Reply(NO_MATCH)]
 
 
 def _on_task(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
@@ -378,11 +426,15 @@ def _on_dob(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
         return _fail(state, ctx, "Sorry, I couldn't read that as a date of birth. Please use "
                                  "month/day/year, for example 03/14/1985.")
     if state.task in (RESCHEDULE, CANCEL):
-        appt = ctx.store.get(state.code or "")
-        if not dob_matches(appt, dob):
-            return _fail(state, ctx, "That date of birth doesn't match the appointment with "
-                                     f"code {state.code}. Please check it and try again.")
-        state.dob = dob.isoformat()
+        check = ctx.verifier.by_code_and_dob(state.task, state.code or "", dob)
+        if check.outcome != verification.VERIFIED or check.appointment is None:
+            return _no_match(state, ctx, check)
+        appt = check.appointment
+        state.verified, state.code, state.dob = True, appt.code, dob.isoformat()
+        problem = _not_changeable(appt, ctx)
+        if problem:
+            state.outcome = STOPPED
+            return [Reply(f"{problem} Is there anything else I can help with?")]
         if state.task == CANCEL:
             state.move_to(ASK_CONFIRM)
             return []
@@ -393,12 +445,19 @@ def _on_dob(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
         return [Reply(f"Thanks. Your appointment is {summary}.")]
     state.dob = dob.isoformat()
     if state.task == LIST:
-        return _list(state, ctx)
+        by_phone = ctx.verifier.by_phone(state.task, state.name or "", dob)
+        if by_phone is not None and by_phone.outcome == verification.VERIFIED:
+            state.verified = True
+            return _list(state, ctx)
+        state.move_to(ASK_CODE)
+        return []
     state.move_to(ASK_CONFIRM)
     return []
 
 
 def _list(state: BookingState, ctx: BookingContext) -> list[Reply]:
+    if not state.verified:  # never reached unverified; the guard is here, next to the data
+        return _no_match(state, ctx, verification.Check(verification.FAILED))
     appointments = ctx.store.upcoming(state.name or "", date.fromisoformat(state.dob or ""))
     state.outcome = LISTED
     if not appointments:
@@ -415,15 +474,16 @@ def _on_code(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]
     if code is None:
         return _fail(state, ctx, "That doesn't look like a confirmation code. Codes have 6 letters "
                                  "and numbers, for example K7P2QX.")
-    try:
-        appt = ctx.store.get(code)
-    except NotFound:
-        return _fail(state, ctx, f"I couldn't find an appointment with the code {code}. Please "
-                                 "check your confirmation message and try again.")
-    problem = _not_changeable(appt, ctx)
-    if problem:
-        return _fail(state, ctx, problem)
-    state.code = appt.code
+    if state.task == LIST:
+        check = ctx.verifier.by_name_dob_and_code(
+            state.task, state.name or "", date.fromisoformat(state.dob or ""), code)
+        if check.outcome != verification.VERIFIED:
+            return _no_match(state, ctx, check)
+        state.verified = True
+        return _list(state, ctx)
+    # Reschedule / cancel: whether the code exists is said only together with the date of
+    # birth, so the assistant never confirms a guessed code.
+    state.code = code
     state.move_to(ASK_DOB)
     return []
 
@@ -452,7 +512,21 @@ def _on_confirm(state: BookingState, text: str, ctx: BookingContext) -> list[Rep
     return _commit(state, ctx)
 
 
+def _reverified(state: BookingState, ctx: BookingContext) -> bool:
+    return (state.verified and bool(state.code) and bool(state.dob)
+            and ctx.verifier.still_valid(state.code or "", date.fromisoformat(state.dob or "")))
+
+
+def _not_reverified(state: BookingState) -> list[Reply]:
+    state.verified, state.code, state.dob, state.chosen = False, None, None, None
+    state.move_to(ASK_CODE)
+    return [Reply("Sorry, I need to check the confirmation code and date of birth again before "
+                  "changing anything.")]
+
+
 def _cancel(state: BookingState, ctx: BookingContext) -> list[Reply]:
+    if not _reverified(state, ctx):
+        return _not_reverified(state)
     try:
         appt = ctx.store.cancel(state.code or "")
     except (NotFound, BookingRejected) as exc:
@@ -465,6 +539,8 @@ def _cancel(state: BookingState, ctx: BookingContext) -> list[Reply]:
 
 
 def _commit(state: BookingState, ctx: BookingContext) -> list[Reply]:
+    if state.task == RESCHEDULE and not _reverified(state, ctx):
+        return _not_reverified(state)
     try:
         if state.task == RESCHEDULE:
             appt = ctx.store.reschedule(state.code or "", state.chosen or "")

@@ -31,6 +31,7 @@ LISTED = "listed"
 HANDOFF = "handoff"      # three failures at one step, or no slots at all: offer a person
 STOPPED = "stopped"      # the patient said stop
 EMERGENCY = "emergency"  # a red flag appeared mid-booking: the 911 message replaces booking
+LOOKUP_LOCKED = "lookup_locked"  # too many details that did not match: a person, not a lookup
 
 MAX_FAILURES = 3
 
@@ -54,6 +55,9 @@ class BookingState:
     failures: int = 0                 # at the current step
     outcome: str | None = None
     appointment_code: str | None = None
+    # The asker proved who they are for ``code`` (or, listing, for ``name`` + ``dob``):
+    # actions/core/booking/verification.py.
+    verified: bool = False
 
     def to_slot(self) -> dict[str, Any]:
         return asdict(self)
