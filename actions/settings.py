@@ -16,6 +16,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from actions.core.privacy import DEV_KEY as DEV_LOG_HASH_KEY
+from bot.retention import Retention
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # The LLM backend's settings, parsed by actions/llm/factory.py (which documents them).
@@ -37,6 +38,8 @@ class ActionSettings:
     clinic_now: str = ""
     # Load the spaCy pipeline and the LLM at start (scripts/stack.py sets it for the server).
     warm_up: bool = False
+    # How long audit records and closed queue entries are kept (bot/retention.py).
+    retention: Retention = field(default_factory=Retention)
     # The LLM_* variables that are set, for actions.llm.factory.backend_from_env (may hold
     # LLM_API_KEY, so not in repr).
     llm_env: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
@@ -59,6 +62,7 @@ class ActionSettings:
             scheduling_db=env.get("SCHEDULING_DB", "").strip(),
             clinic_now=env.get("CLINIC_NOW", "").strip(),
             warm_up=env.get("ACTION_SERVER_WARMUP") == "1",
+            retention=Retention.from_env(env),
             llm_env=MappingProxyType({k: env[k] for k in LLM_VARIABLES if k in env}),
         )
 

@@ -14,6 +14,7 @@ import redis
 from redis.typing import EncodableT, FieldT
 
 from actions.core.privacy import conversation_hash
+from bot.retention import Retention
 
 STREAM = "audit:staff"
 MAX_RECORDS = 200_000  # approximate cap (XADD MAXLEN ~); export the stream for longer retention
@@ -26,9 +27,12 @@ def _s(value: object) -> str:
 
 
 class StaffAudit:
-    def __init__(self, redis_client: redis.Redis, stream: str = STREAM) -> None:
+    def __init__(self, redis_client: redis.Redis, stream: str = STREAM,
+                 retention_s: int | None = None) -> None:
         self._r = redis_client
         self.stream = stream
+        # AUDIT_RETENTION_DAYS: records older than this are trimmed on every append.
+        self.retention_s = retention_s if retention_s is not None else Retention().audit_seconds
 
     def record(self, what: str, who: str, conversation_id: str | None = None,
                **detail: object) -> str:
@@ -42,7 +46,12 @@ class StaffAudit:
             "conversation_id": conversation_id or "",
         }
         fields.update({k: str(v) for k, v in detail.items() if v is not None})
-        record_id = _s(self._r.xadd(self.stream, fields, maxlen=MAX_RECORDS, approximate=True))
+        with self._r.pipeline() as pipe:
+            pipe.xadd(self.stream, fields, maxlen=MAX_RECORDS, approximate=True)
+            # Stream ids are millisecond timestamps: MINID drops records past the retention.
+            pipe.xtrim(self.stream, minid=int((now - self.retention_s) * 1000),
+                       approximate=False)
+            record_id = _s(pipe.execute()[0])
         extra: dict[str, object] = {"audit": what, "who": who,
                                     **{k: v for k, v in detail.items() if v is not None}}
         if conversation_id:

@@ -43,11 +43,11 @@ class Deps:
         return cls(
             settings=settings,
             redis=client,
-            queue=EscalationQueue(client),
+            queue=EscalationQueue(client, settings.retention.queue_closed_seconds),
             accounts=AccountStore(client),
             sessions=SessionStore(client, ttl_s=settings.session_seconds),
             throttle=IpThrottle(client),
-            audit=StaffAudit(client),
+            audit=StaffAudit(client, retention_s=settings.retention.audit_seconds),
             rasa=rasa or HttpRasaClient(settings.rasa_url, settings.rasa_token,
                                         timeout_s=settings.rasa_timeout_s),
         )

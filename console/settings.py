@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from bot.retention import Retention, RetentionError
 
 
 class SettingsError(ValueError):
@@ -30,6 +32,8 @@ class Settings:
     heartbeat_s: float = 15.0
     # Transcript fetches from Rasa.
     rasa_timeout_s: float = 5.0
+    # How long closed queue entries and the staff audit are kept (bot/retention.py).
+    retention: Retention = field(default_factory=Retention)
 
     @property
     def session_seconds(self) -> int:
@@ -47,6 +51,10 @@ class Settings:
             raise SettingsError("CONSOLE_SESSION_HOURS must be a number of hours") from exc
         if hours <= 0:
             raise SettingsError("CONSOLE_SESSION_HOURS must be positive")
+        try:
+            retention = Retention.from_env(env)
+        except RetentionError as exc:
+            raise SettingsError(str(exc)) from exc
         origins = tuple(o.strip().rstrip("/").lower()
                         for o in env.get("CONSOLE_ALLOWED_ORIGINS", "").split(",") if o.strip())
         return cls(
@@ -56,4 +64,5 @@ class Settings:
             secure_cookies=_flag(env.get("CONSOLE_SECURE_COOKIES")),
             session_hours=hours,
             allowed_origins=origins,
+            retention=retention,
         )

@@ -44,6 +44,15 @@ STATIC = ROOT / "bot" / "static"
 _PR_SET_PDEATHSIG = 1
 
 
+def conversation_retention_seconds(env: dict[str, str]) -> int:
+    """CONVERSATION_RETENTION_DAYS in seconds, parsed by the processes' own rules."""
+    if str(ROOT) not in sys.path:  # run as scripts/stack.py: the repo is not on the path
+        sys.path.insert(0, str(ROOT))
+    from bot.retention import Retention
+
+    return Retention.from_env(env).conversation_seconds
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -409,6 +418,8 @@ class Stack:
             for key, value in TWILIO_SINK_DEFAULTS.items():
                 env.setdefault(key, value)
         env.update(self.extra_env)
+        # bot/endpoints.yml takes the tracker's expiry in seconds (Rasa's record_exp).
+        env["CONVERSATION_RETENTION_SECONDS"] = str(conversation_retention_seconds(env))
         return env
 
     # ---- start ------------------------------------------------------------------------------

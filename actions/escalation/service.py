@@ -34,7 +34,8 @@ _background: set[asyncio.Task[Any]] = set()
 
 @lru_cache(maxsize=1)
 def queue() -> EscalationQueue:
-    return EscalationQueue.from_url(settings.current().redis_url)
+    current = settings.current()
+    return EscalationQueue.from_url(current.redis_url, current.retention.queue_closed_seconds)
 
 
 def channel_of(tracker: Tracker) -> str:

@@ -44,7 +44,8 @@ AGENTS_KEY = PREFIX + "agents"
 VERSION_KEY = PREFIX + "version"
 EVENTS_CHANNEL = PREFIX + "events"
 
-CLOSED_TTL_S = 7 * 24 * 3600  # closed entries and their notes stay a week for follow-up
+# Closed entries and their notes stay a week for follow-up by default (QUEUE_RETENTION_DAYS).
+CLOSED_TTL_S = 7 * 24 * 3600
 HISTORY_KEEP_S = 24 * 3600
 HISTORY_BUCKET_S = 60
 AGENT_ONLINE_WINDOW_S = 90  # the console heartbeats every 15 s while its page is open
@@ -88,16 +89,17 @@ class _Change:
 class EscalationQueue:
     """The queue of conversations waiting for, or handled by, clinic staff."""
 
-    def __init__(self, redis_client: redis.Redis) -> None:
+    def __init__(self, redis_client: redis.Redis, closed_ttl_s: int = CLOSED_TTL_S) -> None:
         self._r = redis_client
+        self.closed_ttl_s = closed_ttl_s
 
     @classmethod
-    def from_url(cls, url: str) -> EscalationQueue:
+    def from_url(cls, url: str, closed_ttl_s: int = CLOSED_TTL_S) -> EscalationQueue:
         client = redis.Redis.from_url(
             url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5,
             health_check_interval=30,
         )
-        return cls(client)
+        return cls(client, closed_ttl_s)
 
     @property
     def redis(self) -> redis.Redis:
@@ -138,8 +140,8 @@ class EscalationQueue:
                         pipe.persist(notes)
                         pipe.zadd(OPEN_KEY, {conversation_id: _score(entry)})
                     else:
-                        pipe.expire(key, CLOSED_TTL_S)
-                        pipe.expire(notes, CLOSED_TTL_S)
+                        pipe.expire(key, self.closed_ttl_s)
+                        pipe.expire(notes, self.closed_ttl_s)
                         pipe.zrem(OPEN_KEY, conversation_id)
                         pipe.zadd(CLOSED_KEY, {conversation_id: entry.updated_at})
                     pipe.incr(VERSION_KEY)
@@ -285,7 +287,7 @@ class EscalationQueue:
             pipe.rpush(key, json.dumps(note))
             pipe.ltrim(key, -MAX_NOTES, -1)
             if not entry.is_open:
-                pipe.expire(key, CLOSED_TTL_S)
+                pipe.expire(key, self.closed_ttl_s)
             pipe.execute()
 
     def notes(self, conversation_id: str) -> list[dict]:
@@ -329,7 +331,7 @@ class EscalationQueue:
             pipe.zremrangebyscore(HISTORY_KEY, bucket, bucket)
             pipe.zadd(HISTORY_KEY, {json.dumps(sample, sort_keys=True): bucket})
             pipe.zremrangebyscore(HISTORY_KEY, "-inf", now - HISTORY_KEEP_S)
-            pipe.zremrangebyscore(CLOSED_KEY, "-inf", now - CLOSED_TTL_S)
+            pipe.zremrangebyscore(CLOSED_KEY, "-inf", now - self.closed_ttl_s)
             pipe.execute()
         return current
 

@@ -1,7 +1,9 @@
 """Append-only audit store for triage assessments, in Redis.
 
 Each record goes to a per-conversation list (``audit:triage:conv:<hash>``, read back by
-conversation) and to one stream (``audit:triage``) for export. Records are never updated.
+conversation) and to one stream (``audit:triage``) for export. Records are never updated; they
+are dropped after the audit retention (``AUDIT_RETENTION_DAYS``): the stream is trimmed by age
+on every append, and a conversation's list expires that long after its last record.
 
 Read back:  .venvs/actions/bin/python -m actions.triage.audit_store --sender <conversation id>
             .venvs/actions/bin/python -m actions.triage.audit_store --hash <conversation hash>
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from typing import Any
 
 import redis
@@ -44,10 +47,14 @@ def _async_client() -> aioredis.Redis:
 
 async def append(record: dict[str, Any]) -> None:
     data = json.dumps(record, default=str)
+    keep_s = settings.current().retention.audit_seconds
     client = _async_client()
     async with client.pipeline(transaction=True) as pipe:
         pipe.rpush(conv_key(record["conversation"]), data)
+        pipe.expire(conv_key(record["conversation"]), keep_s)
         pipe.xadd(STREAM, {"record": data}, maxlen=STREAM_MAXLEN, approximate=True)
+        # Stream ids are millisecond timestamps: MINID drops everything older than the retention.
+        pipe.xtrim(STREAM, minid=int((time.time() - keep_s) * 1000), approximate=False)
         await pipe.execute()
 
 

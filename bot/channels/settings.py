@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.channels.twilio_policy import DEV_CHANNEL_ID_KEY, channel_id_key
+from bot.retention import Retention
 
 # The action server's development fallback (actions/settings.py has the same one, so both
 # processes hash a conversation id alike); production sets LOG_HASH_KEY.
@@ -63,6 +64,8 @@ class ChannelSettings:
     # REDIS_URL as given ("" = unset): the web chat shares Socket.IO rooms through it only when
     # it is set; the Twilio store falls back to ``twilio_redis_url``'s local default.
     redis_url: str = ""
+    # How long Redis keeps what the channels store (bot/retention.py).
+    retention: Retention = field(default_factory=Retention)
 
     @property
     def twilio_redis_url(self) -> str:
@@ -109,4 +112,5 @@ class ChannelSettings:
             webchat_allowed_origins=webchat_origins(env.get("WEBCHAT_ALLOWED_ORIGINS", "")),
             webchat_session_secret=env.get("WEBCHAT_SESSION_SECRET", ""),
             redis_url=text("REDIS_URL"),
+            retention=Retention.from_env(env),
         )

@@ -146,7 +146,8 @@ class TwilioInput(InputChannel):
         self.sender = TwilioSender(account_sid, auth_token, settings.twilio_api_base_url)
         self.from_address = self.normalise_address(settings.required(self.from_env))
         self.public_base_url = settings.twilio_public_base_url
-        self.store = TwilioStore(settings.twilio_redis_url)
+        self.store = TwilioStore(settings.twilio_redis_url,
+                                 settings.retention.message_dedupe_seconds)
         self.support_contact = settings.clinic_support_contact
         self._tasks: set[asyncio.Task] = set()
         # Turns run on this process's event loop and are CPU-bound (NLU, policies): letting a burst

@@ -16,15 +16,17 @@ from bot.channels.sms_render import Option
 from bot.channels.twilio_policy import WHATSAPP_WINDOW_S
 
 PREFIX = "twilio:"
-DEDUPE_TTL_S = 48 * 3600  # Twilio retries a webhook within minutes; two days is plenty
+# Twilio retries a webhook within minutes; two days is plenty (MESSAGE_DEDUPE_HOURS).
+DEDUPE_TTL_S = 48 * 3600
 ADDRESS_TTL_S = 30 * 24 * 3600  # after a month of silence we forget the number
 OPTIONS_TTL_S = 24 * 3600
 SEND_CLAIM_TTL_S = 48 * 3600
 
 
 class TwilioStore:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, dedupe_ttl_s: int = DEDUPE_TTL_S) -> None:
         self.url = url  # ChannelSettings.twilio_redis_url
+        self.dedupe_ttl_s = dedupe_ttl_s
         self._redis: aioredis.Redis | None = None
 
     @property
@@ -38,7 +40,7 @@ class TwilioStore:
     async def first_delivery(self, message_sid: str) -> bool:
         """Atomically claim an inbound MessageSid: True once, False for every retry of it."""
         return bool(await self.redis.set(f"{PREFIX}msg:{message_sid}", "1", nx=True,
-                                          ex=DEDUPE_TTL_S))
+                                          ex=self.dedupe_ttl_s))
 
     async def remember_address(self, sender: str, address: str) -> None:
         await self.redis.set(f"{PREFIX}addr:{sender}", address, ex=ADDRESS_TTL_S)
