@@ -1,4 +1,4 @@
-"""Staff accounts (argon2id hashes in Redis), login lockout, and the accounts CLI.
+"""Staff accounts (argon2id hashes in Redis) and the accounts CLI.
 
     python -m console.accounts add USERNAME --role agent|supervisor [--display-name NAME]
     python -m console.accounts list | disable USERNAME | enable USERNAME
@@ -8,9 +8,9 @@ Passwords come from ``CONSOLE_PASSWORD`` or an interactive prompt, never from ar
 visible to every user of the machine in ``ps``). Redis comes from ``REDIS_URL``.
 
 Redis keys (``console:``): ``account:<username>`` (hash), ``accounts`` (set of usernames),
-``fail:<digest>`` and ``locked:<digest>`` for the lockout. The lockout keys use a digest of the
-typed username, not the name itself: people do type their password into the username field, and
-that must not end up in Redis in clear.
+``fail:<digest>`` and ``fail:<digest>:<ip digest>`` for the sign-in backoff (console/auth.py).
+The backoff keys use a digest of the typed username, not the name itself: people do type their
+password into the username field, and that must not end up in Redis in clear.
 """
 
 from __future__ import annotations
@@ -38,10 +38,6 @@ MAX_PASSWORD_CHARS = 1024  # argon2 hashes anything, but a 1 MB "password" is a 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MAX_DISPLAY_NAME_CHARS = 60
 
-LOCK_THRESHOLD = 5  # failed attempts ...
-LOCK_WINDOW_S = 15 * 60  # ... within this window ...
-LOCK_S = 15 * 60  # ... lock the username for this long
-
 
 class AccountError(ValueError):
     """A request the account store refuses; the message is safe to show to an operator."""
@@ -68,7 +64,9 @@ def normalize_username(raw: str) -> str:
     return (raw or "").strip().lower()
 
 
-def _digest(username: str) -> str:
+def username_digest(username: str) -> str:
+    """Keys about a typed username use this digest: people type passwords into the username
+    field, and those must not end up in Redis in clear."""
     return hashlib.sha256(normalize_username(username).encode("utf-8")).hexdigest()[:32]
 
 
@@ -169,33 +167,13 @@ class AccountStore:
             self._r.hset(self._key(name), "password_hash", self._hasher.hash(password))
         return account
 
-    # ------------------------------------------------------------------ lockout
-    def is_locked(self, username: str) -> bool:
-        return bool(self._r.exists(f"{PREFIX}locked:{_digest(username)}"))
-
-    def record_failure(self, username: str, now: float | None = None) -> bool:
-        """Count a failed login; True when this failure locked the username."""
-        ts = time.time() if now is None else now
-        digest = _digest(username)
-        key = f"{PREFIX}fail:{digest}"
-        with self._r.pipeline() as pipe:
-            pipe.zadd(key, {f"{ts!r}:{secrets.token_hex(4)}": ts})
-            pipe.zremrangebyscore(key, "-inf", ts - LOCK_WINDOW_S)
-            pipe.zcard(key)
-            pipe.expire(key, LOCK_WINDOW_S)
-            count = pipe.execute()[2]
-        if count >= LOCK_THRESHOLD:
-            locked_now = self._r.set(f"{PREFIX}locked:{digest}", "1", ex=LOCK_S, nx=True)
-            self._r.delete(key)
-            return bool(locked_now)
-        return False
-
-    def clear_failures(self, username: str) -> None:
-        self._r.delete(f"{PREFIX}fail:{_digest(username)}")
-
+    # ------------------------------------------------------------------ sign-in backoff
     def unlock(self, username: str) -> None:
-        digest = _digest(username)
-        self._r.delete(f"{PREFIX}fail:{digest}", f"{PREFIX}locked:{digest}")
+        """Forget the failed sign-ins of ``username`` (console/auth.py LoginBackoff), from every
+        IP: its next attempt is answered at once."""
+        digest = username_digest(username)
+        keys = [f"{PREFIX}fail:{digest}", *self._r.scan_iter(f"{PREFIX}fail:{digest}:*")]
+        self._r.delete(*keys)
 
 
 # ---------------------------------------------------------------------- CLI
@@ -223,7 +201,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, text in (("disable", "disable an account and end its sessions"),
                        ("enable", "enable a disabled account"),
                        ("set-password", "set a new password and end the account's sessions"),
-                       ("unlock", "clear a login lockout")):
+                       ("unlock", "forget failed sign-ins (end the slow-down)")):
         sub.add_parser(name, help=text).add_argument("username")
     return p
 
@@ -249,8 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "list":
             print(f"{'USERNAME':<24} {'ROLE':<11} {'STATUS':<9} DISPLAY NAME")
             for a in store.list():
-                status = ("disabled" if a.disabled
-                          else "locked" if store.is_locked(a.username) else "active")
+                status = "disabled" if a.disabled else "active"
                 print(f"{a.username:<24} {a.role:<11} {status:<9} {a.display_name}")
         elif args.command in ("disable", "enable"):
             store.set_disabled(args.username, args.command == "disable")

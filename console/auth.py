@@ -1,4 +1,4 @@
-"""Server-side sessions and the per-IP login slow-down.
+"""Server-side sessions and the sign-in slow-downs (per IP, per account, per account and IP).
 
 A session id is ``secrets.token_urlsafe(32)`` in an HttpOnly cookie. Redis stores it only as a
 SHA-256 digest (``console:session:<digest>``), so a Redis dump or replica does not hand out live
@@ -10,22 +10,38 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis
 
-from console.accounts import PREFIX, Account
+from console.accounts import PREFIX, Account, username_digest
 
 SESSION_COOKIE = "console_session"
 LOGIN_COOKIE = "console_login"  # pre-session CSRF token for the login form (double submit)
 
 # Per-IP slow-down of failed logins: after IP_FREE_FAILURES in the window each further failure
-# waits a little longer (capped), and past IP_BLOCK_FAILURES the IP gets 429 until the window ends.
+# doubles the wait (capped), and past IP_BLOCK_FAILURES the IP gets 429 until the window ends.
 IP_WINDOW_S = 15 * 60
 IP_FREE_FAILURES = 10
 IP_DELAY_STEP_S = 0.5
 IP_MAX_DELAY_S = 5.0
 IP_BLOCK_FAILURES = 100
+
+# Per-account backoff instead of a lockout. A lockout let anyone lock out any account,
+# supervisors included, with five requests. Now failures only make the *next* attempt wait, and
+# the wait doubles per failure:
+# - per account and IP: after PAIR_FREE_FAILURES, up to PAIR_MAX_WAIT_S. One attacking IP gets
+#   slower and slower; the account's owner on another IP is not affected.
+# - per account, all IPs: after ACCOUNT_FREE_FAILURES, at most ACCOUNT_MAX_WAIT_S. One IP cannot
+#   reach that count within the window (its own waits stop it), so this only slows a guessing
+#   attack spread over many IPs, and never by more than a minute for the real user.
+# Attempts refused for waiting are not failures: hammering does not extend the wait.
+BACKOFF_WINDOW_S = 15 * 60
+PAIR_FREE_FAILURES = 3
+PAIR_MAX_WAIT_S = 15 * 60
+ACCOUNT_FREE_FAILURES = 20
+ACCOUNT_MAX_WAIT_S = 60
 
 
 def _digest(value: str) -> str:
@@ -89,6 +105,11 @@ class SessionStore:
         # Redis expiry is the real limit; this guards a clock-skewed or persisted copy.
         return session if session.expires_at > time.time() else None
 
+    def alive(self, digest: str) -> bool:
+        """Whether the session still exists (one cheap EXISTS: the live stream asks on every
+        poll, so a signed-out console stops receiving at once)."""
+        return bool(self._r.exists(self._key(digest)))
+
     def delete(self, sid: str | None) -> None:
         if not sid or len(sid) > 128:
             return
@@ -131,8 +152,68 @@ class IpThrottle:
         """Seconds to wait before answering a login attempt from an IP with this many failures."""
         if failures <= IP_FREE_FAILURES:
             return 0.0
-        return min(IP_MAX_DELAY_S, (failures - IP_FREE_FAILURES) * IP_DELAY_STEP_S)
+        return min(IP_MAX_DELAY_S, IP_DELAY_STEP_S * 2.0 ** (failures - IP_FREE_FAILURES - 1))
 
     @staticmethod
     def blocked(failures: int) -> bool:
         return failures >= IP_BLOCK_FAILURES
+
+
+def backoff_wait(failures: int, free: int, cap: float) -> float:
+    """Seconds the next attempt must wait after ``failures`` recent failures: none for the first
+    ``free``, then 1, 2, 4, ... up to ``cap``."""
+    if failures <= free:
+        return 0.0
+    return float(min(cap, 2.0 ** (failures - free - 1)))
+
+
+class LoginBackoff:
+    """Failed sign-ins per typed username (as a digest, whether or not the account exists, so
+    the answers say nothing about which accounts exist) and per username + IP."""
+
+    def __init__(self, redis_client: redis.Redis, now: Callable[[], float] = time.time) -> None:
+        self._r = redis_client
+        self._now = now
+
+    @staticmethod
+    def account_key(username: str) -> str:
+        return f"{PREFIX}fail:{username_digest(username)}"
+
+    @staticmethod
+    def pair_key(username: str, ip: str) -> str:
+        return f"{PREFIX}fail:{username_digest(username)}:{_digest(ip)[:16]}"
+
+    def _state(self, key: str, now: float) -> tuple[int, float]:
+        """(failures in the window, time of the last one)."""
+        with self._r.pipeline() as pipe:
+            pipe.zremrangebyscore(key, "-inf", now - BACKOFF_WINDOW_S)
+            pipe.zrange(key, -1, -1, withscores=True)
+            pipe.zcard(key)
+            _, last, count = pipe.execute()
+        return int(count), (float(last[0][1]) if last else 0.0)
+
+    def wait_s(self, username: str, ip: str) -> float:
+        """Seconds before this username may be tried again from this IP (0: go ahead)."""
+        now = self._now()
+        waits = []
+        for key, free, cap in ((self.pair_key(username, ip), PAIR_FREE_FAILURES,
+                                PAIR_MAX_WAIT_S),
+                               (self.account_key(username), ACCOUNT_FREE_FAILURES,
+                                ACCOUNT_MAX_WAIT_S)):
+            count, last = self._state(key, now)
+            waits.append(last + backoff_wait(count, free, cap) - now)
+        return max(0.0, *waits)
+
+    def record_failure(self, username: str, ip: str) -> None:
+        now = self._now()
+        member = f"{now!r}:{secrets.token_hex(4)}"
+        with self._r.pipeline() as pipe:
+            for key in (self.pair_key(username, ip), self.account_key(username)):
+                pipe.zadd(key, {member: now})
+                pipe.expire(key, BACKOFF_WINDOW_S + PAIR_MAX_WAIT_S)
+            pipe.execute()
+
+    def clear(self, username: str, ip: str) -> None:
+        """After a successful sign-in from this IP (the account-wide count stays: a spread-out
+        attack is not reset by its victim signing in)."""
+        self._r.delete(self.pair_key(username, ip))

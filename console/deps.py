@@ -16,7 +16,7 @@ from actions.core.escalation.model import WAITING, Entry
 from actions.escalation.store import MAX_ID_CHARS, EscalationQueue
 from console.accounts import AccountStore
 from console.audit import StaffAudit
-from console.auth import IpThrottle, SessionStore
+from console.auth import IpThrottle, LoginBackoff, SessionStore
 from console.rasa_client import HttpRasaClient, RasaClient
 from console.settings import Settings
 from console.web import Staff, entry_json, run
@@ -30,6 +30,7 @@ class Deps:
     accounts: AccountStore
     sessions: SessionStore
     throttle: IpThrottle
+    backoff: LoginBackoff
     audit: StaffAudit
     rasa: RasaClient
 
@@ -47,6 +48,7 @@ class Deps:
             accounts=AccountStore(client),
             sessions=SessionStore(client, ttl_s=settings.session_seconds),
             throttle=IpThrottle(client),
+            backoff=LoginBackoff(client),
             audit=StaffAudit(client, retention_s=settings.retention.audit_seconds),
             rasa=rasa or HttpRasaClient(settings.rasa_url, settings.rasa_token,
                                         timeout_s=settings.rasa_timeout_s),

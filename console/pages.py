@@ -15,7 +15,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
 
 LOGIN_FAILED = ("Sign-in failed. Check your username and password. After several failed attempts "
-                "sign-in is paused for 15 minutes; a supervisor can unlock your account.")
+                "each new attempt has to wait a little longer.")
 
 
 @functools.cache

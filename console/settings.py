@@ -13,8 +13,17 @@ class SettingsError(ValueError):
     """A setting is missing or malformed; the message names it (never its value)."""
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+def _secure_cookies(env: Mapping[str, str]) -> bool | None:
+    raw = (env.get("CONSOLE_SECURE_COOKIES") or "").strip().lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    if raw:
+        raise SettingsError("CONSOLE_SECURE_COOKIES must be 1 or 0 (or unset: automatic)")
+    if (env.get("TRIAGE_ENV") or "").strip().lower() == "development":
+        return False
+    return None
 
 
 @dataclass(frozen=True)
@@ -22,7 +31,10 @@ class Settings:
     redis_url: str
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
-    secure_cookies: bool = False
+    # The Secure flag on cookies: True / False when set explicitly (CONSOLE_SECURE_COOKIES, or
+    # False under TRIAGE_ENV=development); None = on, except plain http to loopback
+    # (console/web.py secure_cookies).
+    secure_cookies: bool | None = None
     session_hours: float = 8.0
     # Extra origins allowed on state-changing requests besides the console's own (e.g. the public
     # https origin when a TLS proxy forwards plain http).
@@ -61,7 +73,7 @@ class Settings:
             redis_url=redis_url,
             rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
             rasa_token=env.get("RASA_TOKEN", ""),
-            secure_cookies=_flag(env.get("CONSOLE_SECURE_COOKIES")),
+            secure_cookies=_secure_cookies(env),
             session_hours=hours,
             allowed_origins=origins,
             retention=retention,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from sanic import HTTPResponse, Request
 from sanic.response import json as json_response
@@ -49,6 +51,25 @@ def error(status: int, message: str, **extra: Any) -> HTTPResponse:
 
 def wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
+
+
+def secure_cookies(request: Request, setting: bool | None) -> bool:
+    """Whether cookies get the ``Secure`` flag. An explicit setting wins
+    (``CONSOLE_SECURE_COOKIES``, or off in ``TRIAGE_ENV=development``); otherwise always,
+    except for plain http to a loopback host (``make run``, tests): browsers and HTTP clients
+    would not send a Secure cookie back there, and loopback traffic never leaves the machine.
+    Behind a TLS proxy the browser's Host is the public name, so the flag is set."""
+    if setting is not None:
+        return setting
+    if request.scheme == "https" or request.headers.get("x-forwarded-proto", "") == "https":
+        return True
+    host = (urlsplit("//" + (request.host or "")).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
 
 
 def set_cookie(response: HTTPResponse, name: str, value: str, max_age: int, path: str,

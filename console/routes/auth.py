@@ -1,9 +1,15 @@
-"""Sign-in and sign-out: the pre-session form token, the per-IP slow-down, per-account lockout,
-session rotation, and their audit rows."""
+"""Sign-in and sign-out: the pre-session form token, the per-IP and per-account slow-downs
+(never a lockout), session rotation, and their audit rows.
+
+A failed sign-in reads the same whether or not the account exists: same status, same page (the
+typed name is never shown back: it may be a password typed into the wrong field), one argon2
+verification either way (AccountStore.verify), and the slow-downs keyed on the typed name,
+existing or not."""
 
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 
 from sanic import Blueprint, HTTPResponse, Request
@@ -16,7 +22,7 @@ from console.accounts import normalize_username
 from console.auth import LOGIN_COOKIE, SESSION_COOKIE, IpThrottle
 from console.deps import Deps
 from console.pages import LOGIN_FAILED, login_page
-from console.web import Staff, run, set_cookie, wants_json
+from console.web import Staff, run, secure_cookies, set_cookie, wants_json
 
 LOGIN_TOKEN_MAX_AGE_S = 3600
 _LOGIN_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
@@ -26,12 +32,18 @@ def blueprint(deps: Deps) -> Blueprint:
     bp = Blueprint("auth")
     settings, accounts, sessions = deps.settings, deps.accounts, deps.sessions
 
-    def login_response(token: str, status: int = 200, error: str | None = None,
-                       username: str = "") -> HTTPResponse:
+    def login_response(request: Request, token: str, status: int = 200,
+                       error: str | None = None, username: str = "") -> HTTPResponse:
         response = html(login_page(token, error, username), status=status)
         set_cookie(response, LOGIN_COOKIE, token, LOGIN_TOKEN_MAX_AGE_S, "/login",
-                   settings.secure_cookies)
+                   secure_cookies(request, settings.secure_cookies))
         return response
+
+    async def audit_identity(username: str) -> tuple[str, str | None]:
+        """The audit names a real account; a typed name that is no account (perhaps a
+        password typed in the wrong field) only as a keyed hash."""
+        known = await run(accounts.get, username) is not None
+        return (username, None) if known else ("unknown", conversation_hash("login:" + username))
 
     @bp.get("/login")
     async def login_form(request: Request) -> HTTPResponse:
@@ -40,7 +52,8 @@ def blueprint(deps: Deps) -> Blueprint:
         # Keep an existing pre-session token: a second tab (or the browser's favicon request
         # bounced here) must not invalidate the form already on screen.
         current = request.cookies.get(LOGIN_COOKIE) or ""
-        return login_response(current if _LOGIN_TOKEN_RE.match(current) else csrf.new_token())
+        token = current if _LOGIN_TOKEN_RE.match(current) else csrf.new_token()
+        return login_response(request, token)
 
     @bp.post("/login")
     async def login(request: Request) -> HTTPResponse:
@@ -49,7 +62,7 @@ def blueprint(deps: Deps) -> Blueprint:
         cookie_token = request.cookies.get(LOGIN_COOKIE)
         if form is None or not csrf.tokens_match(cookie_token, form.get(csrf.FORM_FIELD)):
             # Stale form or a forged post: a fresh form, nothing checked, nothing counted.
-            return login_response(csrf.new_token(), 403,
+            return login_response(request, csrf.new_token(), 403,
                                   "Your sign-in form expired. Please try again.")
         username = normalize_username(form.get("username") or "")[:64]
         password = (form.get("password") or "")[:1024]
@@ -62,32 +75,38 @@ def blueprint(deps: Deps) -> Blueprint:
         if delay:
             await asyncio.sleep(delay)
 
-        locked = await run(accounts.is_locked, username)
-        # verify() runs argon2 even when locked or unknown: equal timing for every failure.
-        account = await run(accounts.verify, username, password)
-        if locked or account is None:
-            await run(deps.throttle.record_failure, ip)
-            known = await run(accounts.get, username) is not None
-            who = username if known else "unknown"
-            user_ref = None if known else conversation_hash("login:" + username)
-            locked_now = False if locked else await run(accounts.record_failure, username)
-            await deps.record("login_failed", who, reason="locked" if locked else "credentials",
-                              user_ref=user_ref)
-            if locked_now:
-                await deps.record("login_locked", who, user_ref=user_ref)
-            return login_response(cookie_token or csrf.new_token(), 401, LOGIN_FAILED,
-                                  username if known else "")
+        wait = await run(deps.backoff.wait_s, username, ip)
+        if wait > 0:
+            # Too soon after failures for this name: not checked, not counted (hammering does
+            # not extend the wait). Identical for names that exist and names that do not.
+            who, user_ref = await audit_identity(username)
+            await deps.record("login_throttled", who, user_ref=user_ref)
+            seconds = math.ceil(wait)
+            response = login_response(
+                request, cookie_token or csrf.new_token(), 429,
+                f"Too many failed sign-ins. Please wait {seconds} seconds and try again.")
+            response.headers["Retry-After"] = str(seconds)
+            return response
 
-        await run(accounts.clear_failures, username)
+        # verify() runs argon2 even for an unknown name: equal timing for every failure.
+        account = await run(accounts.verify, username, password)
+        if account is None:
+            await run(deps.throttle.record_failure, ip)
+            await run(deps.backoff.record_failure, username, ip)
+            who, user_ref = await audit_identity(username)
+            await deps.record("login_failed", who, reason="credentials", user_ref=user_ref)
+            return login_response(request, cookie_token or csrf.new_token(), 401, LOGIN_FAILED)
+
+        await run(deps.backoff.clear, username, ip)
         old_sid = request.cookies.get(SESSION_COOKIE)
         if old_sid:  # rotate: never keep a session id that existed before authentication
             await run(sessions.delete, old_sid)
         sid, _session = await run(sessions.create, account)
         await deps.record("login_ok", account.username, role=account.role)
         response = redirect("/", status=303)
-        set_cookie(response, SESSION_COOKIE, sid, settings.session_seconds, "/",
-                   settings.secure_cookies)
-        set_cookie(response, LOGIN_COOKIE, "", 0, "/login", settings.secure_cookies)
+        secure = secure_cookies(request, settings.secure_cookies)
+        set_cookie(response, SESSION_COOKIE, sid, settings.session_seconds, "/", secure)
+        set_cookie(response, LOGIN_COOKIE, "", 0, "/login", secure)
         return response
 
     @bp.post("/logout")
@@ -98,7 +117,8 @@ def blueprint(deps: Deps) -> Blueprint:
         await deps.record("logout", staff)
         response = (json_response({"ok": True}) if wants_json(request)
                     else redirect("/login", status=303))
-        set_cookie(response, SESSION_COOKIE, "", 0, "/", settings.secure_cookies)
+        set_cookie(response, SESSION_COOKIE, "", 0, "/",
+                   secure_cookies(request, settings.secure_cookies))
         return response
 
     return bp

@@ -18,7 +18,11 @@ def blueprint(deps: Deps) -> Blueprint:
 
     @bp.get("/api/stream")
     async def stream(request: Request) -> None:
-        """Server-sent events: the queue snapshot on every change, a heartbeat every ~15 s."""
+        """Server-sent events: the queue snapshot on every change, a heartbeat every ~15 s.
+
+        The session is checked on every poll (before anything is sent), not only at the
+        heartbeat: after sign-out, expiry or a disabled account the stream says ``logout`` and
+        ends within one poll interval, and no queue data follows."""
         staff: Staff = request.ctx.staff
         response = await request.respond(
             content_type="text/event-stream; charset=utf-8",
@@ -29,8 +33,11 @@ def blueprint(deps: Deps) -> Blueprint:
         last_stats = 0.0
         while True:
             now = time.monotonic()
+            if not await run(deps.sessions.alive, staff.session.digest):
+                await response.send("event: logout\ndata: {}\n\n")
+                break
             if now - last_beat >= settings.heartbeat_s:
-                # The session may have ended (logout, expiry, account disabled) mid-stream.
+                # The account may have been disabled mid-stream (its sessions end then too).
                 if await deps.load_staff(staff.sid) is None:
                     await response.send("event: logout\ndata: {}\n\n")
                     break

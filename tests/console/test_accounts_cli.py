@@ -8,7 +8,8 @@ import sys
 
 import redis
 
-from console.accounts import LOCK_THRESHOLD, AccountStore
+from console.accounts import AccountStore
+from console.auth import PAIR_FREE_FAILURES, LoginBackoff
 from scripts.stack import ROOT
 
 PASSWORD = "a-long-enough-secret-9"
@@ -78,13 +79,12 @@ def test_add_refuses_bad_input(redis_url: str, rclient: redis.Redis) -> None:
 def test_set_password_and_unlock(redis_url: str, rclient: redis.Redis) -> None:
     assert cli(redis_url, "add", "lee", "--role", "agent", password=PASSWORD).returncode == 0
     store = AccountStore(rclient)
-    for _ in range(LOCK_THRESHOLD):
-        store.record_failure("lee")
-    assert store.is_locked("lee")
-    listed = cli(redis_url, "list").stdout
-    assert "locked" in listed
+    backoff = LoginBackoff(rclient)
+    for _ in range(PAIR_FREE_FAILURES + 1):
+        backoff.record_failure("lee", "10.0.0.9")
+    assert backoff.wait_s("lee", "10.0.0.9") > 0
     unlocked = cli(redis_url, "unlock", "lee")
-    assert unlocked.returncode == 0 and not store.is_locked("lee")
+    assert unlocked.returncode == 0 and backoff.wait_s("lee", "10.0.0.9") == 0
 
     new_password = "another-long-secret-77"
     changed = cli(redis_url, "set-password", "lee", password=new_password)

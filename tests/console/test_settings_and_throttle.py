@@ -27,7 +27,7 @@ def test_settings_from_env() -> None:
     assert s.session_seconds == 1800
     assert s.allowed_origins == ("https://console.example",)
     defaults = Settings.from_env({"REDIS_URL": "redis://r"})
-    assert defaults.session_seconds == 8 * 3600 and defaults.secure_cookies is False
+    assert defaults.session_seconds == 8 * 3600 and defaults.secure_cookies is None  # automatic
     assert defaults.rasa_url == "http://127.0.0.1:5005"
     for bad in ({}, {"REDIS_URL": "redis://r", "CONSOLE_SESSION_HOURS": "eight"},
                 {"REDIS_URL": "redis://r", "CONSOLE_SESSION_HOURS": "0"}):
