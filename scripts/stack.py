@@ -35,6 +35,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 ROOT = Path(__file__).resolve().parent.parent
 VENVS = ROOT / ".venvs"
@@ -53,6 +54,16 @@ def conversation_retention_seconds(env: dict[str, str]) -> int:
     return Retention.from_env(env).conversation_seconds
 
 
+def open_private_log(path: Path) -> BinaryIO:
+    """Open a log for appending, owner-only (dir 0700, file 0600, also when they existed with
+    looser modes): logs are kept free of PHI, but not every library's error text can be."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "ab")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -60,8 +71,10 @@ def free_port() -> int:
 
 
 def _die_with_parent() -> None:
-    """preexec_fn: new process group + SIGTERM when the starting process dies (Linux)."""
+    """preexec_fn: new process group + SIGTERM when the starting process dies (Linux); files the
+    child creates (Redis data, anything it writes) are owner-only: they may hold PHI."""
     os.setsid()
+    os.umask(0o077)
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
@@ -86,8 +99,7 @@ class Proc:
     started_at: float = 0.0
 
     def start(self) -> Proc:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
+        log = open_private_log(self.log_path)
         self.started_at = time.monotonic()
         self.popen = subprocess.Popen(
             self.cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -163,9 +175,11 @@ def webchat_secret(state_dir: Path) -> str:
     survive a restart of the run command (production sets WEBCHAT_SESSION_SECRET)."""
     path = state_dir / "webchat.secret"
     if not path.exists():
-        state_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another run just wrote it
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -435,7 +449,7 @@ class Stack:
         # Embedded throwaway Redis: loopback only, no persistence, data dir under the log dir.
         port = free_port()
         data_dir = self.log_dir / "redis"
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.redis_settings = RedisSettings("127.0.0.1", port)
         self.redis = Proc(
             "redis",

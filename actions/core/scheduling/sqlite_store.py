@@ -20,6 +20,7 @@ restricted permissions, and out of backups that are not themselves protected.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sqlite3
 import time as _time
@@ -104,6 +105,18 @@ def default_store_path(configured: str = "") -> Path:
     return Path(configured) if configured else REPO_ROOT / "var" / "scheduling.sqlite3"
 
 
+def _create_private(path: Path) -> None:
+    """The book holds PHI: its directory is created 0700, the file 0600 before SQLite opens it
+    (SQLite gives its -wal and -shm files the database file's mode). An existing file with
+    looser modes is tightened."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            file.chmod(0o600)
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -159,7 +172,7 @@ class SqliteAppointmentStore:
         self._now = now or _utc_now
         self._grid = timedelta(minutes=clinic.slot_grid_minutes)
         self._fingerprint = _fingerprint(clinic)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(self.path)
         self._init_schema()
 
     # -- connections and transactions --------------------------------------------------------
