@@ -61,6 +61,8 @@ class ChannelSettings:
     # Web chat.
     webchat_allowed_origins: tuple[str, ...] | str | None = None
     webchat_session_secret: str = field(default="", repr=False)
+    # How long a web-chat session token is valid (WEBCHAT_SESSION_TTL_HOURS).
+    webchat_session_ttl_s: float = 24 * 3600
     # REDIS_URL as given ("" = unset): the web chat shares Socket.IO rooms through it only when
     # it is set; the Twilio store falls back to ``twilio_redis_url``'s local default.
     redis_url: str = ""
@@ -92,6 +94,12 @@ class ChannelSettings:
         def text(name: str) -> str:
             return env.get(name, "").strip()
 
+        try:
+            ttl_hours = float(text("WEBCHAT_SESSION_TTL_HOURS") or 24)
+        except ValueError as exc:
+            raise ChannelSettingsError("WEBCHAT_SESSION_TTL_HOURS must be a number") from exc
+        if not ttl_hours > 0:
+            raise ChannelSettingsError("WEBCHAT_SESSION_TTL_HOURS must be positive")
         turns = text("TWILIO_CONCURRENT_TURNS") or str(DEFAULT_CONCURRENT_TURNS)
         try:
             concurrent_turns = int(turns)
@@ -111,6 +119,7 @@ class ChannelSettings:
             log_hash_key=env.get("LOG_HASH_KEY", DEV_LOG_HASH_KEY),
             webchat_allowed_origins=webchat_origins(env.get("WEBCHAT_ALLOWED_ORIGINS", "")),
             webchat_session_secret=env.get("WEBCHAT_SESSION_SECRET", ""),
+            webchat_session_ttl_s=ttl_hours * 3600,
             redis_url=text("REDIS_URL"),
             retention=Retention.from_env(env),
         )

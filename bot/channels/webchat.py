@@ -8,6 +8,8 @@ Settings (environment, read once into bot.channels.settings.ChannelSettings):
   WEBCHAT_ALLOWED_ORIGINS  comma-separated origins allowed to connect ("*" = any; unset = same
                            origin only)
   WEBCHAT_SESSION_SECRET   key that signs session ids (required; the run command provides one)
+  WEBCHAT_SESSION_TTL_HOURS how long a session id is valid (default 24); one id, one socket
+                           at a time (bot/channels/webchat_claims.py)
   REDIS_URL                when set, Socket.IO rooms are shared through Redis pub/sub, so a reply
                            emitted by any Rasa worker (e.g. a staff member's reply posted through
                            Rasa's HTTP API) reaches the browser connected to another worker
@@ -18,6 +20,7 @@ from __future__ import annotations
 import inspect
 import logging
 import os
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -32,9 +35,15 @@ from socketio import AsyncRedisManager, AsyncServer
 from bot.channels import session_tokens
 from bot.channels.message_limits import HARD_LIMIT_CHARS as MAX_MESSAGE_CHARS
 from bot.channels.settings import ChannelSettings
+from bot.channels.webchat_claims import SessionClaims
 from bot.conversation_hash import conversation_hash
 
 log = logging.getLogger(__name__)
+
+IN_USE_NOTICE = ("This chat is already open in another window, so this is a new conversation. "
+                 "For your privacy, one conversation can only be open in one place at a time.")
+EXPIRED_NOTICE = ("For your privacy, chat sessions end after a while, so this is a new "
+                  "conversation. If you were in the middle of something, please tell me again.")
 
 
 
@@ -135,13 +144,38 @@ class WebChatInput(InputChannel):
                           client_manager=manager)
         bp = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio
-        # sid (socket) -> conversation id, set only after a valid session_request.
-        sessions: dict[str, str] = {}
+        # sid (socket) -> its session, set only after a valid session_request.
+        sessions: dict[str, session_tokens.WebChatSession] = {}
+        claims = SessionClaims(redis_url)
+        ttl_s = self.settings.webchat_session_ttl_s
 
         async def enter_room(sid: str, room: str) -> None:
             result = sio.enter_room(sid, room)
             if inspect.isawaitable(result):
                 await result
+
+        async def leave_room(sid: str, room: str) -> None:
+            result = sio.leave_room(sid, room)
+            if inspect.isawaitable(result):
+                await result
+
+        async def bind(sid: str, session: session_tokens.WebChatSession) -> None:
+            """Move socket ``sid`` to ``session`` (its room, its claim) and tell the browser."""
+            previous = sessions.get(sid)
+            if previous is not None and previous.conversation_id != session.conversation_id:
+                await leave_room(sid, previous.conversation_id)
+                await claims.release(conversation_hash(previous.conversation_id), sid)
+            sessions[sid] = session
+            await enter_room(sid, session.conversation_id)
+            await sio.emit("session_confirm", session.token, room=sid)
+            log.info("webchat session conv=%s", conversation_hash(session.conversation_id))
+
+        async def fresh_session(sid: str) -> session_tokens.WebChatSession:
+            session = session_tokens.new_session(self.secret, ttl_s)
+            # A brand-new random id: nobody else can hold it.
+            await claims.claim(conversation_hash(session.conversation_id), sid,
+                               session.expires_at)
+            return session
 
         async def say(sid: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=sid)
@@ -153,24 +187,39 @@ class WebChatInput(InputChannel):
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
             token = data.get("session_id") if isinstance(data, dict) else None
-            conversation_id = session_tokens.verify(self.secret, token)
-            if conversation_id is None:
-                token, conversation_id = session_tokens.issue(self.secret)
-            sessions[sid] = conversation_id
-            await enter_room(sid, conversation_id)
-            await sio.emit("session_confirm", token, room=sid)
-            log.info("webchat session conv=%s", conversation_hash(conversation_id))
+            session = session_tokens.read(self.secret, token)
+            notice = None
+            if session is None and session_tokens.read(self.secret, token, now=0) is not None:
+                notice = EXPIRED_NOTICE  # genuine, but past its expiry
+            if session is not None and not await claims.claim(
+                    conversation_hash(session.conversation_id), sid, session.expires_at):
+                # Another socket has this conversation open: never a second listener.
+                log.info("webchat session in use conv=%s",
+                         conversation_hash(session.conversation_id))
+                session, notice = None, IN_USE_NOTICE
+            await bind(sid, session or await fresh_session(sid))
+            if notice:
+                await say(sid, notice)
 
         @sio.on("disconnect")
         async def disconnect(sid: str) -> None:
-            sessions.pop(sid, None)
+            session = sessions.pop(sid, None)
+            if session is not None:
+                await claims.release(conversation_hash(session.conversation_id), sid)
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: str, data: Any) -> None:
-            conversation_id = sessions.get(sid)
-            if conversation_id is None:
+            session = sessions.get(sid)
+            if session is None:
                 await say(sid, "Sorry, the chat session was not set up. Please reload the page.")
                 return
+            if session.expires_at <= time.time():
+                # Expired while connected: continue in a new conversation, and still answer
+                # this message (it may be the one that matters).
+                session = await fresh_session(sid)
+                await bind(sid, session)
+                await say(sid, EXPIRED_NOTICE)
+            conversation_id = session.conversation_id
             text = data.get("message") if isinstance(data, dict) else None
             if not isinstance(text, str) or not text.strip():
                 await say(sid, "I didn't receive any text — please type your message again.")
