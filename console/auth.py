@@ -152,7 +152,8 @@ class IpThrottle:
         """Seconds to wait before answering a login attempt from an IP with this many failures."""
         if failures <= IP_FREE_FAILURES:
             return 0.0
-        return min(IP_MAX_DELAY_S, IP_DELAY_STEP_S * 2.0 ** (failures - IP_FREE_FAILURES - 1))
+        doublings = min(failures - IP_FREE_FAILURES - 1, 32)  # 2.0 ** 10_000 overflows
+        return min(IP_MAX_DELAY_S, IP_DELAY_STEP_S * 2.0 ** doublings)
 
     @staticmethod
     def blocked(failures: int) -> bool:
@@ -164,7 +165,7 @@ def backoff_wait(failures: int, free: int, cap: float) -> float:
     ``free``, then 1, 2, 4, ... up to ``cap``."""
     if failures <= free:
         return 0.0
-    return float(min(cap, 2.0 ** (failures - free - 1)))
+    return float(min(cap, 2.0 ** min(failures - free - 1, 32)))  # 2.0 ** 10_000 overflows
 
 
 class LoginBackoff:

@@ -17,7 +17,9 @@ from console.auth import (
     ACCOUNT_MAX_WAIT_S,
     BACKOFF_WINDOW_S,
     PAIR_FREE_FAILURES,
+    PAIR_MAX_WAIT_S,
     LoginBackoff,
+    backoff_wait,
 )
 from console.settings import Settings
 from tests.console.conftest import PASSWORDS, Console, start_console
@@ -114,6 +116,12 @@ def test_a_spread_out_attack_slows_every_ip_but_never_for_more_than_a_minute(
     for i in range(ACCOUNT_FREE_FAILURES + 10):
         backoff.record_failure("no-such-user", f"203.0.113.{i}")
     assert backoff.wait_s("no-such-user", "198.51.100.7") == owner_wait
+
+
+def test_the_wait_doubles_per_failure_up_to_its_cap() -> None:
+    assert [backoff_wait(n, 3, 60) for n in range(3, 10)] == [0, 1, 2, 4, 8, 16, 32]
+    assert backoff_wait(10, 3, 60) == 60
+    assert backoff_wait(100_000, PAIR_FREE_FAILURES, PAIR_MAX_WAIT_S) == PAIR_MAX_WAIT_S
 
 
 def test_the_live_stream_ends_at_sign_out(console: Console) -> None:
