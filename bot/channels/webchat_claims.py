@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 PREFIX = "webchat:active:"
 # A reload or reconnect opens the new socket while the old one's disconnect may still be on its
 # way: wait this long for the old claim to go before refusing.
-RECLAIM_WAIT_S = 2.0
+RECLAIM_WAIT_S = 5.0
 _POLL_S = 0.1
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
 
