@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import redis
+from argon2 import PasswordHasher
 
 from actions.core.escalation.model import Reason, Summary
 from console.accounts import AccountStore
@@ -64,6 +65,23 @@ def test_a_failed_sign_in_reads_the_same_for_real_and_unknown_accounts(console: 
     assert "sue" not in real.text
     assert sorted(real.headers.get_list("set-cookie")) == \
         sorted(unknown.headers.get_list("set-cookie"))
+
+
+def test_unknown_and_real_accounts_cost_the_same_argon2_work(rclient: redis.Redis) -> None:
+    """Timing says nothing either: one argon2 verification per attempt, account or not."""
+    calls: list[str] = []
+
+    class CountingHasher(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+            calls.append("verify")
+            return super().verify(hash, password)
+
+    store = AccountStore(rclient, hasher=CountingHasher())
+    store.create("sue", "supervisor", PASSWORDS["sue"])
+    for name in ("sue", "nobody-here", "Not A Valid Name!"):
+        calls.clear()
+        assert store.verify(name, "not-the-password-1") is None
+        assert calls == ["verify"], name
 
 
 def test_failures_from_one_ip_cannot_lock_a_supervisor_out(console: Console) -> None:
