@@ -29,8 +29,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
+from bot import safety_fallback
 from bot.channels import session_tokens
 from bot.channels.message_limits import HARD_LIMIT_CHARS as MAX_MESSAGE_CHARS
+from bot.channels.rate_limit import LIMITED_TEXT
+from bot.channels.rate_limit_store import RateLimiter
 from bot.channels.settings import ChannelSettings
 from bot.conversation_hash import conversation_hash
 
@@ -123,6 +126,8 @@ class WebChatInput(InputChannel):
             raise ValueError("WEBCHAT_SESSION_SECRET must be set (at least 16 characters)")
         self.secret = secret.encode()
         self.sio: AsyncServer | None = None
+        self.limiter = RateLimiter(settings.twilio_redis_url, settings.rate_per_sender,
+                                   settings.rate_per_ip)
 
     def get_output_channel(self) -> OutputChannel | None:
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
@@ -137,6 +142,8 @@ class WebChatInput(InputChannel):
         self.sio = sio
         # sid (socket) -> conversation id, set only after a valid session_request.
         sessions: dict[str, str] = {}
+        # sid (socket) -> the client's address, for the per-IP rate limit.
+        addresses: dict[str, str] = {}
 
         async def enter_room(sid: str, room: str) -> None:
             result = sio.enter_room(sid, room)
@@ -149,6 +156,14 @@ class WebChatInput(InputChannel):
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict[str, Any], *_: Any) -> None:
+            request = environ.get("sanic.request")
+            ip = (getattr(request, "remote_addr", "") or getattr(request, "ip", "")
+                  if request is not None else "")
+            if ip:
+                addresses[sid] = ip
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
@@ -164,6 +179,7 @@ class WebChatInput(InputChannel):
         @sio.on("disconnect")
         async def disconnect(sid: str) -> None:
             sessions.pop(sid, None)
+            addresses.pop(sid, None)
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: str, data: Any) -> None:
@@ -181,6 +197,12 @@ class WebChatInput(InputChannel):
                     f"Sorry, that message is too long for me (over {MAX_MESSAGE_CHARS} "
                     "characters). Could you send a shorter version?",
                 )
+                return
+            if not await self.limiter.allow(conversation_id, addresses.get(sid)):
+                log.info("webchat message over the rate limit conv=%s",
+                         conversation_hash(conversation_id))
+                for line in safety_fallback.screen(text) or [LIMITED_TEXT]:
+                    await say(sid, line)
                 return
             output = WebChatOutput(sio, self.bot_message_evt)
             await on_new_message(
