@@ -10,6 +10,7 @@ settings (tests/security/conftest.py). Each fails on the code before the fix:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import time
@@ -25,6 +26,7 @@ from bot.channels.twilio_policy import DEV_CHANNEL_ID_KEY, sender_id
 from scripts.stack import Stack
 from tests.security.conftest import PER_SENDER_LIMIT
 from tests.security.twilio_client import conversation_id, new_number, send_sms
+from tests.security.webchat_client import flood
 
 pytestmark = pytest.mark.stack
 
@@ -250,3 +252,14 @@ def test_an_emergency_after_stop_is_queued_at_top_priority_and_never_texted(
     time.sleep(2)
     assert prod_stack.twilio_recorder is not None
     assert prod_stack.twilio_recorder.messages(number) == []  # no automated SMS at all
+
+
+def test_a_web_chat_flood_gets_the_kind_message(prod_stack: Stack) -> None:
+    # One socket's messages are handled one after another, and the bucket refills a little
+    # during each turn: some of the extra messages may get through, not all of them.
+    texts = asyncio.run(flood(prod_stack.rasa_url, prod_stack.web_url,
+                              PER_SENDER_LIMIT + 4, wait_s=30))
+    limited = [t for t in texts if "faster than I can read" in t]
+    assert 1 <= len(limited) <= 4, texts
+    assert "911" in limited[0]
+    assert any("not a clinician" in t for t in texts)  # the messages within the limit: answered
