@@ -141,15 +141,22 @@ def test_the_action_server_runs_calls_that_carry_the_token(prod_stack: Stack) ->
     assert r.status_code == 200
 
 
-def test_the_action_server_listens_on_loopback_only(prod_stack: Stack) -> None:
-    assert prod_stack.actions is not None
-    leader = psutil.Process(prod_stack.actions.pid)
-    addresses = set()
+def listening_addresses(pid: int) -> set[str]:
+    leader = psutil.Process(pid)
+    found = set()
     for proc in [leader, *leader.children(recursive=True)]:
         for conn in proc.net_connections(kind="inet"):
-            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == prod_stack.action_port:
-                addresses.add(conn.laddr.ip)
-    assert addresses == {"127.0.0.1"}
+            if conn.status == psutil.CONN_LISTEN:
+                found.add(conn.laddr.ip)
+    return found
+
+
+def test_the_action_server_and_every_internal_port_listen_on_loopback_only(
+        prod_stack: Stack) -> None:
+    assert prod_stack.actions is not None and prod_stack.rasa is not None
+    assert prod_stack.redis is not None
+    for proc in (prod_stack.actions, prod_stack.rasa, prod_stack.redis):
+        assert listening_addresses(proc.pid) == {"127.0.0.1"}, proc.name
 
 
 # ---- floods and malformed input -----------------------------------------------------------------
@@ -257,9 +264,10 @@ def test_an_emergency_after_stop_is_queued_at_top_priority_and_never_texted(
 def test_a_web_chat_flood_gets_the_kind_message(prod_stack: Stack) -> None:
     # One socket's messages are handled one after another, and the bucket refills a little
     # during each turn: some of the extra messages may get through, not all of them.
-    texts = asyncio.run(flood(prod_stack.rasa_url, prod_stack.web_url,
-                              PER_SENDER_LIMIT + 4, wait_s=30))
+    texts = asyncio.run(flood(
+        prod_stack.rasa_url, prod_stack.web_url, PER_SENDER_LIMIT + 4, wait_s=60,
+        done=lambda seen: any("faster than I can read" in t for t in seen)))
     limited = [t for t in texts if "faster than I can read" in t]
-    assert 1 <= len(limited) <= 4, texts
+    assert limited, texts
     assert "911" in limited[0]
     assert any("not a clinician" in t for t in texts)  # the messages within the limit: answered

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from typing import Any
 
 import websockets
 
 
-async def flood(rasa_url: str, origin: str, count: int, wait_s: float) -> list[str]:
-    """Open a session, send ``count`` messages at once, return the bot texts seen in ``wait_s``."""
+async def flood(rasa_url: str, origin: str, count: int, wait_s: float,
+                done: Callable[[list[str]], bool] = lambda texts: False) -> list[str]:
+    """Open a session, send ``count`` messages at once, return the bot texts seen within
+    ``wait_s`` (or until ``done(texts)``)."""
     url = rasa_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
     texts: list[str] = []
     async with websockets.connect(url, origin=origin) as ws:
@@ -35,6 +38,8 @@ async def flood(rasa_url: str, origin: str, count: int, wait_s: float) -> list[s
                 break
             if kind == "bot_uttered" and isinstance(data, dict):
                 texts.append(str(data.get("text") or ""))
+                if done(texts):
+                    break
     return texts
 
 
