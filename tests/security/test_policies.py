@@ -38,7 +38,8 @@ def test_rest_never_accepts_another_channels_id(development: bool) -> None:
     phone = sender_id("+15550100000", KEY)
     webchat = secrets.token_hex(16)
     other_key = ids.issue_rest_id(b"another-key-" * 3)
-    tampered = ids.issue_rest_id(KEY)[:-1] + "0"
+    genuine = ids.issue_rest_id(KEY)
+    tampered = genuine[:-1] + ("1" if genuine[-1] == "0" else "0")
     for foreign in (phone, webchat, other_key, tampered, "rest-anything"):
         assert ids.rest_sender_refusal(foreign, KEY, development) is not None, foreign
     assert ids.owner_channel(phone) == "twilio" and ids.owner_channel(webchat) == "webchat"
