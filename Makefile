@@ -7,6 +7,10 @@ BOT := .venvs/bot/bin
 # Pass extra pytest arguments with e.g.  make test ARGS="-k restart"
 ARGS ?=
 
+# `make run` and the tests use the built-in development keys; production sets TRIAGE_ENV=production
+# (scripts/stack.py then verifies the README checklist "Running in production").
+export TRIAGE_ENV ?= development
+
 .PHONY: help setup run test unit validate lint bench bench-screen train retrain check-python triage-batch triage-eval \
 	staff-user
 

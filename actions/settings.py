@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from actions.core.privacy import DEV_KEY as DEV_LOG_HASH_KEY
 from bot.retention import Retention
+from bot.runtime_mode import secret
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # The LLM backend's settings, parsed by actions/llm/factory.py (which documents them).
@@ -57,7 +58,7 @@ class ActionSettings:
         env = os.environ if env is None else env
         return cls(
             redis_url=env.get("REDIS_URL", "").strip() or DEFAULT_REDIS_URL,
-            log_hash_key=env.get("LOG_HASH_KEY", DEV_LOG_HASH_KEY),
+            log_hash_key=secret(env, ("LOG_HASH_KEY",), DEV_LOG_HASH_KEY),
             log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
             scheduling_db=env.get("SCHEDULING_DB", "").strip(),
             clinic_now=env.get("CLINIC_NOW", "").strip(),

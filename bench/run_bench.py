@@ -242,10 +242,12 @@ def vanilla_project() -> Path:
     return model
 
 
-def start_vanilla(model: Path, action_url: str, log_dir: Path) -> tuple[Proc, str, float]:
+def start_vanilla(model: Path, action_url: str, log_dir: Path,
+                  action_token: str) -> tuple[Proc, str, float]:
     port = free_port()
     endpoints = model.parent.parent / "endpoints.yml"
-    endpoints.write_text(f"action_endpoint:\n  url: {action_url}/webhook\n")
+    endpoints.write_text(f"action_endpoint:\n  url: {action_url}/webhook\n"
+                         f"  headers:\n    X-Action-Token: {action_token}\n")
     (model.parent.parent / "credentials.yml").write_text("rest:\n")
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
     env.pop("SANIC_WORKERS", None)
@@ -315,7 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     log_dir = RESULTS / "logs"
     model = vanilla_project()
-    stack = Stack(log_dir=log_dir, rasa_workers=args.workers)
+    # A load test sends from one address faster than any patient: no rate limits here.
+    stack = Stack(log_dir=log_dir, rasa_workers=args.workers,
+                  extra_env={"RATE_LIMIT_PER_SENDER": "0", "RATE_LIMIT_PER_IP": "0"})
     stack.start(with_site=False)
     assert stack.rasa is not None  # start() launched it (or raised)
     results: list[Result] = []
@@ -331,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         results[0].latencies["llm_prescreen"] = llm_turns(stack.rasa_url, args.llm_rounds)
         stack.rasa.stop()
         print("[bench] vanilla Rasa 3.6.21 (default config)", flush=True)
-        vproc, vurl, vready = start_vanilla(model, stack.action_url, log_dir)
+        vproc, vurl, vready = start_vanilla(model, stack.action_url, log_dir,
+                                              stack.action_token)
         try:
             results.append(drive(vurl, "vanilla Rasa 3.6", args.senders, args.threads, vready,
                                  vproc.pid))

@@ -43,6 +43,7 @@ RASA_MODEL = ROOT / "models" / "rasa" / "current.tar.gz"
 STATIC = ROOT / "bot" / "static"
 
 _PR_SET_PDEATHSIG = 1
+RASA_MAX_REQUEST_BYTES = 1024 * 1024
 
 
 def conversation_retention_seconds(env: dict[str, str]) -> int:
@@ -384,6 +385,10 @@ class Stack:
     site: StaticSite | None = None
     redis_settings: RedisSettings | None = None
     auth_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    # Shared by the Rasa server and the action server (X-Action-Token): ACTION_SERVER_TOKEN when
+    # set (servers on several hosts), else a fresh one per run.
+    action_token: str = field(
+        default_factory=lambda: os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_hex(24))
     twilio_sink: bool = field(default_factory=_use_twilio_sink)
     twilio_recorder: TwilioRecorder | None = None
     twilio_account_sid: str = field(default_factory=lambda: "AC" + secrets.token_hex(16))
@@ -414,6 +419,7 @@ class Stack:
         env.update({
             "PYTHONPATH": str(ROOT),
             "ACTION_ENDPOINT_URL": f"{self.action_url}/webhook",
+            "ACTION_SERVER_TOKEN": self.action_token,
             "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -465,8 +471,8 @@ class Stack:
         env = {**self.base_env(), "ACTION_SERVER_WARMUP": "1"}
         self.actions = Proc(
             "action-server",
-            [str(VENVS / "actions/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(self.action_port)],
+            [str(VENVS / "actions/bin/python"), "-m", "scripts.action_server", "--actions",
+             "actions", "--host", "127.0.0.1", "--port", str(self.action_port)],
             env, self.log_dir / "actions.log",
         ).start()
         self.ready_seconds["actions"] = self.actions.wait_ready(
@@ -486,6 +492,10 @@ class Stack:
         self.rasa_port = self.rasa_port or free_port()
         env = self.base_env()
         env["SANIC_WORKERS"] = str(self.rasa_workers)
+        # Sanic refuses bigger bodies before reading them (413); the REST channel's own limit is
+        # lower (bot/channels/request_validation.py). Not for the action server: Rasa sends it
+        # whole conversations.
+        env.setdefault("SANIC_REQUEST_MAX_SIZE", str(RASA_MAX_REQUEST_BYTES))
         self.rasa = Proc("rasa-server", self.rasa_cmd(), env, self.log_dir / "rasa.log").start()
         self.ready_seconds["rasa"] = self.rasa.wait_ready(self._rasa_ready, timeout=300)
 
@@ -611,7 +621,30 @@ def bootstrap_console_admin(stack: Stack) -> str:
     return "sign in as admin with CONSOLE_ADMIN_PASSWORD"
 
 
+def verify_settings(env: dict[str, str] | os._Environ[str]) -> bool:
+    """Development mode: say so. Otherwise: the production checklist (README "Running in
+    production") must hold, or nothing starts."""
+    if str(ROOT) not in sys.path:  # run as `python scripts/stack.py`
+        sys.path.insert(0, str(ROOT))
+    from scripts import production_checklist as checklist
+
+    if env.get("TRIAGE_ENV", "").strip().lower() == "development":
+        for line in checklist.development_warnings(env):
+            print(line, file=sys.stderr, flush=True)
+        return True
+    url = env.get("REDIS_URL", "").strip()
+    unmet = checklist.problems(env, checklist.redis_persistent(url) if url else None)
+    if unmet:
+        print("ERROR: not starting: the production settings checklist is not met (README "
+              "'Running in production'; TRIAGE_ENV=development for local use):", file=sys.stderr)
+        for item in unmet:
+            print(f"  - {item}", file=sys.stderr)
+    return not unmet
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    if not verify_settings(os.environ):
+        return 1
     log_dir = ROOT / "var" / "run"
     stack = Stack(log_dir=log_dir, rasa_port=args.rasa_port, action_port=args.action_port,
                   web_port=args.web_port, console_port=args.console_port)
@@ -636,6 +669,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"  Demo chat page : {stack.web_url}/\n"
         f"  REST channel   : POST {stack.rasa_url}/webhooks/rest/webhook "
         '{"sender": "...", "message": "hi"}\n'
+        f"                   (sender ids: POST {stack.rasa_url}/webhooks/rest/conversations)\n"
         f"  Socket.IO      : {stack.rasa_url}/socket.io/\n"
         f"  SMS / WhatsApp : POST {stack.rasa_url}/webhooks/twilio_sms/webhook, "
         "/webhooks/twilio_whatsapp/webhook\n"

@@ -15,6 +15,10 @@ from scripts.stack import ROOT, Stack
 # Real throwaway Redis fixtures (redis_url, rclient, queue) for the queue store and the console.
 pytest_plugins = ["tests.redis_fixtures"]
 
+# The tests use the built-in development keys (as `make run` does); tests/security starts its own
+# stacks with production-looking settings.
+os.environ.setdefault("TRIAGE_ENV", "development")
+
 OUTPUT = ROOT / "test-output"
 CLINIC_NOW = "2027-03-01T09:30:00-05:00"  # Monday, 09:30 in the clinic's time zone
 
@@ -37,8 +41,11 @@ def stack(output_dir: Path) -> Iterator[Stack]:
     db = log_dir / "scheduling.sqlite3"
     for path in log_dir.glob("scheduling.sqlite3*"):
         path.unlink()
+    # Every request comes from 127.0.0.1 and some tests drive one conversation fast: the rate
+    # limits are tested on their own stack (tests/security).
     s = Stack(log_dir=log_dir, extra_env={"LOG_LEVEL": "INFO", "SCHEDULING_DB": str(db),
-                                          "CLINIC_NOW": CLINIC_NOW})
+                                          "CLINIC_NOW": CLINIC_NOW, "RATE_LIMIT_PER_SENDER": "0",
+                                          "RATE_LIMIT_PER_IP": "0"})
     s.start()
     try:
         yield s

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from bot.channels.twilio_policy import DEV_CHANNEL_ID_KEY, channel_id_key
 from bot.retention import Retention
+from bot.runtime_mode import is_development, secret
 
 # The action server's development fallback (actions/settings.py has the same one, so both
 # processes hash a conversation id alike); production sets LOG_HASH_KEY.
@@ -23,6 +24,10 @@ DEV_LOG_HASH_KEY = "triage-assistant-dev-only-log-hash-key"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_SUPPORT_CONTACT = "please phone the clinic's front desk during opening hours"
 DEFAULT_CONCURRENT_TURNS = 2
+# Messages per minute (bucket size, refilled evenly): a person double-sends, nobody types 20 a
+# minute for long; see bot/channels/rate_limit.py.
+DEFAULT_RATE_PER_SENDER = 20
+DEFAULT_RATE_PER_IP = 120
 
 
 class ChannelSettingsError(ValueError):
@@ -68,6 +73,15 @@ class ChannelSettings:
     redis_url: str = ""
     # How long Redis keeps what the channels store (bot/retention.py).
     retention: Retention = field(default_factory=Retention)
+    # TRIAGE_ENV=development: built-in keys allowed, and the REST channel accepts sender ids its
+    # client chose (never another channel's form); elsewhere REST accepts only ids it issued.
+    development: bool = False
+    # RATE_LIMIT_PER_SENDER / RATE_LIMIT_PER_IP: messages per minute, 0 = no limit.
+    rate_per_sender: int = DEFAULT_RATE_PER_SENDER
+    rate_per_ip: int = DEFAULT_RATE_PER_IP
+    # The action server (the Twilio channels screen opted-out senders' messages through it).
+    action_endpoint_url: str = ""
+    action_server_token: str = field(default="", repr=False)
 
     @property
     def twilio_redis_url(self) -> str:
@@ -94,17 +108,22 @@ class ChannelSettings:
         def text(name: str) -> str:
             return env.get(name, "").strip()
 
+        def whole(name: str, default: int) -> int:
+            try:
+                value = int(text(name) or default)
+            except ValueError as exc:
+                raise ChannelSettingsError(f"{name} must be a whole number") from exc
+            if value < 0:
+                raise ChannelSettingsError(f"{name} must not be negative")
+            return value
+
+        concurrent_turns = whole("TWILIO_CONCURRENT_TURNS", DEFAULT_CONCURRENT_TURNS)
         try:
             ttl_hours = float(text("WEBCHAT_SESSION_TTL_HOURS") or 24)
         except ValueError as exc:
             raise ChannelSettingsError("WEBCHAT_SESSION_TTL_HOURS must be a number") from exc
         if not ttl_hours > 0:
             raise ChannelSettingsError("WEBCHAT_SESSION_TTL_HOURS must be positive")
-        turns = text("TWILIO_CONCURRENT_TURNS") or str(DEFAULT_CONCURRENT_TURNS)
-        try:
-            concurrent_turns = int(turns)
-        except ValueError as exc:
-            raise ChannelSettingsError("TWILIO_CONCURRENT_TURNS must be a whole number") from exc
         return cls(
             twilio_account_sid=text("TWILIO_ACCOUNT_SID"),
             twilio_auth_token=text("TWILIO_AUTH_TOKEN"),
@@ -116,10 +135,15 @@ class ChannelSettings:
             whatsapp_template_sid=text("WHATSAPP_TEMPLATE_SID"),
             clinic_support_contact=text("CLINIC_SUPPORT_CONTACT") or DEFAULT_SUPPORT_CONTACT,
             channel_id_key=channel_id_key(env),
-            log_hash_key=env.get("LOG_HASH_KEY", DEV_LOG_HASH_KEY),
+            log_hash_key=secret(env, ("LOG_HASH_KEY",), DEV_LOG_HASH_KEY),
             webchat_allowed_origins=webchat_origins(env.get("WEBCHAT_ALLOWED_ORIGINS", "")),
             webchat_session_secret=env.get("WEBCHAT_SESSION_SECRET", ""),
             webchat_session_ttl_s=ttl_hours * 3600,
             redis_url=text("REDIS_URL"),
             retention=Retention.from_env(env),
+            development=is_development(env),
+            rate_per_sender=whole("RATE_LIMIT_PER_SENDER", DEFAULT_RATE_PER_SENDER),
+            rate_per_ip=whole("RATE_LIMIT_PER_IP", DEFAULT_RATE_PER_IP),
+            action_endpoint_url=text("ACTION_ENDPOINT_URL"),
+            action_server_token=text("ACTION_SERVER_TOKEN"),
         )

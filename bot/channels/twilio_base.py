@@ -33,7 +33,11 @@ from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
+from bot import safety_fallback
 from bot.channels import sms_render
+from bot.channels.opted_out_screen import queue_if_urgent
+from bot.channels.rate_limit import LIMITED_TEXT
+from bot.channels.rate_limit_store import RateLimiter
 from bot.channels.settings import ChannelSettings
 from bot.channels.sms_render import Rendered
 from bot.channels.twilio_policy import Keyword, keyword, sender_id, signed_url
@@ -148,6 +152,9 @@ class TwilioInput(InputChannel):
         self.public_base_url = settings.twilio_public_base_url
         self.store = TwilioStore(settings.twilio_redis_url,
                                  settings.retention.message_dedupe_seconds)
+        # Per sender only: every webhook comes from Twilio's addresses, so a per-IP limit would
+        # throttle all patients together (the signature check decides who may post at all).
+        self.limiter = RateLimiter(settings.twilio_redis_url, settings.rate_per_sender, 0)
         self.support_contact = settings.clinic_support_contact
         self._tasks: set[asyncio.Task] = set()
         # Turns run on this process's event loop and are CPU-bound (NLU, policies): letting a burst
@@ -246,9 +253,27 @@ class TwilioInput(InputChannel):
                                  "If this is an emergency, call 911. Reply STOP to opt out.",
                                  f"{message_sid}:kw", force=True)
             return
+        # Taken before the opt-out check too, so a flood from an opted-out number cannot make
+        # the action server screen every message.
+        allowed = await self.limiter.allow(sender)
         if await self.store.opted_out(sender):
-            log.info("%s message from opted-out sender ignored conv=%s",
+            # No text to this number, but an emergency or crisis still reaches staff (over the
+            # limit: only if the compact patterns see one).
+            screened = bool(body) and (allowed or bool(safety_fallback.screen(body)))
+            if not screened or not await queue_if_urgent(
+                    self.settings.action_endpoint_url, self.settings.action_server_token,
+                    sender, body, self.name()):
+                log.info("%s message from opted-out sender not processed conv=%s",
+                         self.name(), conversation_hash(sender))
+            return
+        if not allowed:
+            log.info("%s message over the rate limit conv=%s",
                      self.name(), conversation_hash(sender))
+            # The 911 / 988 line whenever the words call for it; the notice once a minute.
+            urgent = safety_fallback.screen(body)
+            if urgent or await self.store.first_limit_notice(sender):
+                await self.send_text(sender, "\n\n".join(urgent or [LIMITED_TEXT]),
+                                     f"{message_sid}:limited")
             return
         if num_media > 0:
             await self.send_text(sender, MEDIA_NOTE, f"{message_sid}:media")

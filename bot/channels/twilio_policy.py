@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from enum import Enum
 from urllib.parse import urlsplit
 
-# Used only when neither CHANNEL_ID_KEY nor LOG_HASH_KEY is set (local development).
+from bot.runtime_mode import secret
+
+# Used only in development mode (TRIAGE_ENV=development) when neither CHANNEL_ID_KEY nor
+# LOG_HASH_KEY is set; elsewhere an unset key stops the process (bot/runtime_mode.py).
 DEV_CHANNEL_ID_KEY = "triage-assistant-dev-only-channel-id-key"
 
 WHATSAPP_WINDOW_S = 24 * 3600  # WhatsApp's customer-service window after the patient's message
@@ -48,9 +51,10 @@ def keyword(body: str) -> Keyword | None:
 
 
 def channel_id_key(env: Mapping[str, str]) -> bytes:
-    """CHANNEL_ID_KEY, else LOG_HASH_KEY, else a development key (read once, into
-    bot.channels.settings.ChannelSettings.channel_id_key)."""
-    return (env.get("CHANNEL_ID_KEY") or env.get("LOG_HASH_KEY") or DEV_CHANNEL_ID_KEY).encode()
+    """CHANNEL_ID_KEY, else LOG_HASH_KEY, else (development mode only) a development key (read
+    once, into bot.channels.settings.ChannelSettings.channel_id_key). Raises
+    DevelopmentKeyRefused outside development mode when neither is set."""
+    return secret(env, ("CHANNEL_ID_KEY", "LOG_HASH_KEY"), DEV_CHANNEL_ID_KEY).encode()
 
 
 def sender_id(address: str, key: bytes) -> str:

@@ -21,6 +21,7 @@ DEDUPE_TTL_S = 48 * 3600
 ADDRESS_TTL_S = 30 * 24 * 3600  # after a month of silence we forget the number
 OPTIONS_TTL_S = 24 * 3600
 SEND_CLAIM_TTL_S = 48 * 3600
+LIMIT_NOTICE_TTL_S = 60
 
 
 class TwilioStore:
@@ -75,6 +76,11 @@ class TwilioStore:
     async def last_inbound(self, sender: str) -> float | None:
         raw = await self.redis.get(f"{PREFIX}lastin:{sender}")
         return float(raw) if raw else None
+
+    async def first_limit_notice(self, sender: str) -> bool:
+        """True at most once a minute per sender: the rate-limit notice is not itself a flood."""
+        return bool(await self.redis.set(f"{PREFIX}limited:{sender}", "1", nx=True,
+                                          ex=LIMIT_NOTICE_TTL_S))
 
     async def claim_send(self, idempotency_key: str) -> bool:
         """Claim one outgoing message before the first attempt: a second claim (a duplicate turn,

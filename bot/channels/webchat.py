@@ -32,8 +32,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
+from bot import safety_fallback
 from bot.channels import session_tokens
 from bot.channels.message_limits import HARD_LIMIT_CHARS as MAX_MESSAGE_CHARS
+from bot.channels.rate_limit import LIMITED_TEXT
+from bot.channels.rate_limit_store import RateLimiter
 from bot.channels.settings import ChannelSettings
 from bot.channels.webchat_claims import SessionClaims
 from bot.conversation_hash import conversation_hash
@@ -132,6 +135,8 @@ class WebChatInput(InputChannel):
             raise ValueError("WEBCHAT_SESSION_SECRET must be set (at least 16 characters)")
         self.secret = secret.encode()
         self.sio: AsyncServer | None = None
+        self.limiter = RateLimiter(settings.twilio_redis_url, settings.rate_per_sender,
+                                   settings.rate_per_ip)
 
     def get_output_channel(self) -> OutputChannel | None:
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
@@ -148,6 +153,8 @@ class WebChatInput(InputChannel):
         sessions: dict[str, session_tokens.WebChatSession] = {}
         claims = SessionClaims(redis_url)
         ttl_s = self.settings.webchat_session_ttl_s
+        # sid (socket) -> the client's address, for the per-IP rate limit.
+        addresses: dict[str, str] = {}
 
         async def enter_room(sid: str, room: str) -> None:
             result = sio.enter_room(sid, room)
@@ -184,6 +191,14 @@ class WebChatInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict[str, Any], *_: Any) -> None:
+            request = environ.get("sanic.request")
+            ip = (getattr(request, "remote_addr", "") or getattr(request, "ip", "")
+                  if request is not None else "")
+            if ip:
+                addresses[sid] = ip
+
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
             token = data.get("session_id") if isinstance(data, dict) else None
@@ -206,6 +221,7 @@ class WebChatInput(InputChannel):
             session = sessions.pop(sid, None)
             if session is not None:
                 await claims.release(conversation_hash(session.conversation_id), sid)
+            addresses.pop(sid, None)
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: str, data: Any) -> None:
@@ -230,6 +246,12 @@ class WebChatInput(InputChannel):
                     f"Sorry, that message is too long for me (over {MAX_MESSAGE_CHARS} "
                     "characters). Could you send a shorter version?",
                 )
+                return
+            if not await self.limiter.allow(conversation_id, addresses.get(sid)):
+                log.info("webchat message over the rate limit conv=%s",
+                         conversation_hash(conversation_id))
+                for line in safety_fallback.screen(text) or [LIMITED_TEXT]:
+                    await say(sid, line)
                 return
             output = WebChatOutput(sio, self.bot_message_evt)
             await on_new_message(

@@ -11,11 +11,14 @@ from bot.channels.settings import (
     ChannelSettingsError,
 )
 from bot.channels.twilio_policy import DEV_CHANNEL_ID_KEY
+from bot.runtime_mode import DevelopmentKeyRefused
+
+DEV = {"TRIAGE_ENV": "development"}
 
 
 def test_defaults() -> None:
-    s = ChannelSettings.from_env({})
-    assert s == ChannelSettings()
+    s = ChannelSettings.from_env(DEV)
+    assert s == ChannelSettings(development=True)
     assert s.twilio_concurrent_turns == 2
     assert s.clinic_support_contact == DEFAULT_SUPPORT_CONTACT
     assert s.channel_id_key == DEV_CHANNEL_ID_KEY.encode()
@@ -39,7 +42,8 @@ def test_values_from_the_environment() -> None:
     assert s.log_hash_key == "log-key" and s.channel_id_key == b"log-key"
     assert s.webchat_allowed_origins == ("https://a.example", "https://b")
     assert s.redis_url == s.twilio_redis_url == "redis://r:6379/1"
-    assert ChannelSettings.from_env({"WEBCHAT_ALLOWED_ORIGINS": "*"}).webchat_allowed_origins == "*"
+    any_origin = ChannelSettings.from_env({**DEV, "WEBCHAT_ALLOWED_ORIGINS": "*"})
+    assert any_origin.webchat_allowed_origins == "*"
 
 
 def test_secrets_stay_out_of_repr() -> None:
@@ -50,6 +54,20 @@ def test_secrets_stay_out_of_repr() -> None:
 
 def test_missing_or_malformed_settings_are_named() -> None:
     with pytest.raises(ChannelSettingsError, match="TWILIO_WHATSAPP_FROM"):
-        ChannelSettings.from_env({}).required("TWILIO_WHATSAPP_FROM")
+        ChannelSettings.from_env(DEV).required("TWILIO_WHATSAPP_FROM")
     with pytest.raises(ChannelSettingsError, match="TWILIO_CONCURRENT_TURNS"):
-        ChannelSettings.from_env({"TWILIO_CONCURRENT_TURNS": "two"})
+        ChannelSettings.from_env({**DEV, "TWILIO_CONCURRENT_TURNS": "two"})
+    with pytest.raises(ChannelSettingsError, match="RATE_LIMIT_PER_SENDER"):
+        ChannelSettings.from_env({**DEV, "RATE_LIMIT_PER_SENDER": "-1"})
+
+
+def test_the_built_in_keys_are_refused_outside_development_mode() -> None:
+    with pytest.raises(DevelopmentKeyRefused, match="CHANNEL_ID_KEY"):
+        ChannelSettings.from_env({})
+    with pytest.raises(DevelopmentKeyRefused, match="LOG_HASH_KEY"):
+        ChannelSettings.from_env({"CHANNEL_ID_KEY": "c" * 32, "TRIAGE_ENV": "production"})
+    # Setting a key to the published development value is no better than leaving it unset.
+    with pytest.raises(DevelopmentKeyRefused):
+        ChannelSettings.from_env({"CHANNEL_ID_KEY": DEV_CHANNEL_ID_KEY, "LOG_HASH_KEY": "l" * 32})
+    s = ChannelSettings.from_env({"CHANNEL_ID_KEY": "c" * 32, "LOG_HASH_KEY": "l" * 32})
+    assert s.channel_id_key == b"c" * 32 and not s.development

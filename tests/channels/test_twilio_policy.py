@@ -45,7 +45,7 @@ def test_sender_id_is_a_keyed_hash_without_the_number() -> None:
 def test_channel_id_key_prefers_the_dedicated_key() -> None:
     assert channel_id_key({"CHANNEL_ID_KEY": "a", "LOG_HASH_KEY": "b"}) == b"a"
     assert channel_id_key({"LOG_HASH_KEY": "b"}) == b"b"
-    assert channel_id_key({})  # a development fallback
+    assert channel_id_key({"TRIAGE_ENV": "development"})  # the development fallback, only there
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ def test_defaults_are_finite_and_every_setting_can_change_them() -> None:
         with pytest.raises(RetentionError, match="CONVERSATION_RETENTION_DAYS"):
             Retention.from_env({"CONVERSATION_RETENTION_DAYS": bad})
     # Every process reads the same variables.
-    env = {"REDIS_URL": "redis://x", "QUEUE_RETENTION_DAYS": "3"}
+    env = {"REDIS_URL": "redis://x", "TRIAGE_ENV": "development", "QUEUE_RETENTION_DAYS": "3"}
     assert ChannelSettings.from_env(env).retention.queue_closed_seconds == 3 * DAY_S
     assert ConsoleSettings.from_env(env).retention.queue_closed_seconds == 3 * DAY_S
     assert action_settings.ActionSettings.from_env(env).retention.queue_closed_seconds == \

@@ -37,13 +37,17 @@ def test_the_expiry_cannot_be_extended_or_dropped() -> None:
     assert session_tokens.verify(SECRET, f"{session_id}..{signature}") is None
 
 
+# Built-in keys are allowed only in development mode (bot/runtime_mode.py).
+DEV = {"TRIAGE_ENV": "development"}
+
+
 def test_the_lifetime_is_a_setting() -> None:
-    assert ChannelSettings.from_env({}).webchat_session_ttl_s == 24 * 3600
-    assert ChannelSettings.from_env({"WEBCHAT_SESSION_TTL_HOURS": "2"}).webchat_session_ttl_s \
-        == 2 * 3600
+    assert ChannelSettings.from_env(DEV).webchat_session_ttl_s == 24 * 3600
+    two_hours = ChannelSettings.from_env({**DEV, "WEBCHAT_SESSION_TTL_HOURS": "2"})
+    assert two_hours.webchat_session_ttl_s == 2 * 3600
     for bad in ("0", "-3", "forever"):
         with pytest.raises(ChannelSettingsError, match="WEBCHAT_SESSION_TTL_HOURS"):
-            ChannelSettings.from_env({"WEBCHAT_SESSION_TTL_HOURS": bad})
+            ChannelSettings.from_env({**DEV, "WEBCHAT_SESSION_TTL_HOURS": bad})
 
 
 class Socket:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from actions.core.privacy import DEV_KEY
 from actions.settings import DEFAULT_REDIS_URL, ActionSettings
+from bot.runtime_mode import DevelopmentKeyRefused
 
 
 def test_defaults() -> None:
-    s = ActionSettings.from_env({})
+    s = ActionSettings.from_env({"TRIAGE_ENV": "development"})
     assert s == ActionSettings()
     assert s.redis_url == DEFAULT_REDIS_URL == "redis://127.0.0.1:6379/0"
     assert s.log_hash_key == DEV_KEY and s.log_level == "INFO"
@@ -30,4 +33,13 @@ def test_values_from_the_environment() -> None:
 
 
 def test_an_empty_redis_url_is_the_default() -> None:
-    assert ActionSettings.from_env({"REDIS_URL": " "}).redis_url == DEFAULT_REDIS_URL
+    env = {"REDIS_URL": " ", "TRIAGE_ENV": "development"}
+    assert ActionSettings.from_env(env).redis_url == DEFAULT_REDIS_URL
+
+
+def test_the_built_in_log_hash_key_is_refused_outside_development_mode() -> None:
+    with pytest.raises(DevelopmentKeyRefused, match="LOG_HASH_KEY"):
+        ActionSettings.from_env({})
+    with pytest.raises(DevelopmentKeyRefused, match="LOG_HASH_KEY"):
+        ActionSettings.from_env({"LOG_HASH_KEY": DEV_KEY, "TRIAGE_ENV": "production"})
+    assert ActionSettings.from_env({"LOG_HASH_KEY": "k" * 32}).log_hash_key == "k" * 32

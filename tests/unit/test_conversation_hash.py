@@ -9,7 +9,8 @@ from bot.conversation_hash import conversation_hash as rasa_hash
 
 
 @pytest.mark.parametrize("sender", ["web-1f2e", "tw8c1d2e", "rest-abc", "ümlaut-ü"])
-@pytest.mark.parametrize("env", [{"LOG_HASH_KEY": "a-production-secret"}, {}])
+@pytest.mark.parametrize("env", [{"LOG_HASH_KEY": "a-production-secret"},
+                                 {"TRIAGE_ENV": "development"}])
 def test_rasa_and_action_server_compute_the_same_hash(sender: str, env: dict) -> None:
     # Each process reads LOG_HASH_KEY (or its development default) through its own settings.
     rasa_key = ChannelSettings.from_env(env).log_hash_key
