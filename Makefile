@@ -35,7 +35,7 @@ run: setup
 
 ## The whole suite: unit, channel, e2e over HTTP, browser, Rasa validate + test stories, lint.
 test: setup
-	@$(PY) scripts/setup.py browser
+	@$(PY) scripts/setup.py browser cluster-tools
 	@REQUIRE_LOCAL_LLM=1 $(ACT) -m pytest $(ARGS)
 
 ## Quick: only tests that need no running servers.

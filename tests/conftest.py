@@ -13,7 +13,7 @@ import pytest
 from scripts.stack import ROOT, Stack
 
 # Real throwaway Redis fixtures (redis_url, rclient, queue) for the queue store and the console.
-pytest_plugins = ["tests.redis_fixtures"]
+pytest_plugins = ["tests.redis_fixtures", "tests.postgres_fixtures"]
 
 OUTPUT = ROOT / "test-output"
 CLINIC_NOW = "2027-03-01T09:30:00-05:00"  # Monday, 09:30 in the clinic's time zone

@@ -11,11 +11,17 @@ from actions.core.scheduling.sqlite_store import SqliteAppointmentStore
 from actions.core.scheduling.store import Patient, SlotTaken
 
 
-def book_once(db_path: str, now_iso: str, slot_id: str, n: int, barrier: Any,
+def book_once(kind: str, where: str, now_iso: str, slot_id: str, n: int, barrier: Any,
               results: Any) -> None:
-    """Open an own store (own connection) on the shared file, wait for all, book one slot."""
+    """Open an own store (own connections) on the shared book — a SQLite file or a PostgreSQL
+    URL —, wait for all, book one slot."""
     fixed = datetime.fromisoformat(now_iso)
-    store = SqliteAppointmentStore(Path(db_path), load_clinic(), now=lambda: fixed)
+    store: SqliteAppointmentStore
+    if kind == "postgres":
+        from actions.booking.postgres_store import PostgresAppointmentStore
+        store = PostgresAppointmentStore(where, load_clinic(), now=lambda: fixed)
+    else:
+        store = SqliteAppointmentStore(Path(where), load_clinic(), now=lambda: fixed)
     barrier.wait(timeout=120)
     try:
         appointment = store.book(slot_id, Patient(f"Racer {n}", date(1970, 1, 1 + n % 28)), "race")
