@@ -7,7 +7,7 @@ BOT := .venvs/bot/bin
 # Pass extra pytest arguments with e.g.  make test ARGS="-k restart"
 ARGS ?=
 
-.PHONY: help setup run test unit validate lint bench bench-screen train retrain check-python triage-batch triage-eval \
+.PHONY: help setup run cluster test unit validate lint bench bench-screen train retrain check-python triage-batch triage-eval \
 	staff-user
 
 ## This list: every target with its one-line description.
@@ -32,6 +32,11 @@ retrain: check-python
 ## Run the assistant: Redis (REDIS_URL or embedded), action server, Rasa server, demo page.
 run: setup
 	@$(ACT) scripts/stack.py run
+
+## Several copies behind nginx: Redis, PostgreSQL, K Rasa + M action servers (K=2 M=2), console.
+cluster: setup
+	@$(PY) scripts/setup.py cluster-tools
+	@$(ACT) scripts/cluster.py run --rasa $(or $(K),2) --actions $(or $(M),2)
 
 ## The whole suite: unit, channel, e2e over HTTP, browser, Rasa validate + test stories, lint.
 test: setup

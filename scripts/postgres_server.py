@@ -9,6 +9,7 @@ runs as the unprivileged `postgres` account the Debian package creates. Standard
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import pwd
 import secrets
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+_PR_SET_PDEATHSIG = 1
 PG_USER = "triage"
 PG_DATABASE = "triage"
 # Debian installs the server binaries outside PATH, one directory per major version.
@@ -54,6 +56,10 @@ def _run_as(user: pwd.struct_passwd | None) -> Callable[[], None]:
             os.setgid(user.pw_gid)
             os.initgroups(user.pw_name, user.pw_gid)
             os.setuid(user.pw_uid)
+        # Die with the starting process (a Ctrl-C'd or crashed cluster script); set after
+        # setuid, which clears it. SIGINT = PostgreSQL's fast shutdown.
+        with contextlib.suppress(Exception):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGINT)
     return preexec
 
 
@@ -76,6 +82,7 @@ class PostgresServer:
     base_dir: Path | None = None
     port: int = 0
     durable: bool = True
+    keep_data: bool = False  # reuse base_dir's data (and its saved password) from a former run
     password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     data_dir: Path | None = None
     log_path: Path | None = None
@@ -104,7 +111,20 @@ class PostgresServer:
         self.base_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = self.base_dir / "data"
         self.log_path = self.base_dir / "postgres.log"
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        saved = self.base_dir / "password"
+        if self.keep_data and (self.data_dir / "PG_VERSION").exists() and saved.exists():
+            self.password = saved.read_text().strip()
+        else:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            self._initdb(account)
+            if self.keep_data:
+                saved.write_text(self.password)
+                saved.chmod(0o600)
+        self._run(account, timeout)
+        return self
+
+    def _initdb(self, account: pwd.struct_passwd | None) -> None:
+        assert self.base_dir is not None and self.data_dir is not None
         pwfile = self.base_dir / "pwfile"
         pwfile.write_text(self.password + "\n")
         pwfile.chmod(0o600)
@@ -127,6 +147,11 @@ class PostgresServer:
         pwfile.unlink()
         if initdb.returncode != 0:
             raise RuntimeError(f"initdb failed:\n{initdb.stdout}\n{initdb.stderr}")
+
+    def _run(self, account: pwd.struct_passwd | None, timeout: float) -> None:
+        assert self.base_dir is not None and self.data_dir is not None
+        assert self.log_path is not None
+        preexec = _run_as(account)
         self.port = self.port or _free_port()
         settings = [
             "-c", "listen_addresses=127.0.0.1", "-c", f"port={self.port}",
@@ -150,7 +175,6 @@ class PostgresServer:
                 self.stop()
                 raise RuntimeError(f"postgres did not start:\n{tail}")
             time.sleep(0.1)
-        return self
 
     def _ready(self) -> bool:
         if not _accepts(self.port):
