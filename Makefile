@@ -57,9 +57,10 @@ lint: setup
 	@.venvs/actions/bin/ruff check .
 	@.venvs/actions/bin/python -m mypy
 
-## Load test against this assistant and a vanilla Rasa 3.6 project on the same data.
+## Load test against a vanilla Rasa 3.6 project; CLUSTER=1: 1x1 vs 2x2 copies behind nginx.
 bench: setup
-	@$(ACT) bench/run_bench.py $(ARGS)
+	@$(if $(CLUSTER),$(PY) scripts/setup.py cluster-tools)
+	@$(ACT) bench/run_bench.py $(if $(CLUSTER),--cluster) $(ARGS)
 
 ## What the screening gate adds to a turn (its action-server round trip, idle and under load).
 bench-screen: setup

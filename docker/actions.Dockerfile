@@ -4,6 +4,8 @@
 # nothing is downloaded when a container starts.
 
 FROM python:3.11-slim AS build
+# A CPU-only torch wheel keeps the image small: point this at an index that serves one.
+ARG PIP_EXTRA_INDEX_URL=""
 WORKDIR /app
 COPY pyproject.toml ./
 COPY docker/requirements.py docker/

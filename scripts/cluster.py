@@ -87,6 +87,12 @@ def nginx_config(rasa: list[str], actions: list[str], listen: str, listen_action
         # One failed connect marks a copy down for 5 s; its requests go to the next copy.
         return "\n".join(f"        server {a} max_fails=1 fail_timeout=5s;" for a in addrs)
 
+    # Set in every location: nginx drops the inherited proxy_set_header lines of a level that
+    # sets any of its own.
+    forward = """
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;"""
     # In a container (prefix None) nginx runs unprivileged: pid and spool files under /tmp.
     spool = f"{prefix}/spool" if prefix else "/tmp/nginx"  # noqa: S108
     files = f"""
@@ -109,9 +115,6 @@ http {{
     access_log {access} upstream;{files}
     client_max_body_size 1m;
     proxy_http_version 1.1;
-    proxy_set_header Host $http_host;
-    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    proxy_set_header X-Forwarded-Proto $scheme;
     # A refused connection (a dead copy) is retried on the next copy; a request that reached a
     # copy is never sent twice (nginx does not retry POST once sent): no duplicate replies.
     proxy_next_upstream error timeout;
@@ -134,21 +137,19 @@ http {{
     server {{
         listen {listen};
         location /socket.io/ {{
-            proxy_pass http://rasa_socketio;
+            proxy_pass http://rasa_socketio;{forward}
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_read_timeout 1h;
         }}
         location / {{
-            proxy_pass http://rasa;
-            proxy_set_header Connection "";
+            proxy_pass http://rasa;{forward}
         }}
     }}
     server {{
         listen {listen_actions};
         location / {{
-            proxy_pass http://action_servers;
-            proxy_set_header Connection "";
+            proxy_pass http://action_servers;{forward}
         }}
     }}
 }}
@@ -221,6 +222,7 @@ class Cluster:
     console_node: Stack | None = None
     site: StaticSite | None = None
     ready_seconds: dict[str, float] = field(default_factory=dict)
+    _stopped: threading.Event = field(default_factory=threading.Event)
 
     # ---- URLs -------------------------------------------------------------------------------
     @property
@@ -305,20 +307,23 @@ class Cluster:
             lambda: http_get(f"{self.action_lb_url}/health", timeout=1)[0] in (200, 502),
             timeout=20)
 
-    @staticmethod
-    def _lane(start: Callable[[Stack], None], nodes: list[Stack],
-              errors: list[BaseException]) -> None:
-        for node in nodes:
-            if errors:  # the other lane failed: stop starting copies
-                return
-            try:
+    def _lane(self, start: Callable[[Stack], None], nodes: list[Stack],
+              started: threading.Semaphore, errors: list[BaseException]) -> None:
+        try:
+            for node in nodes:
+                if errors:  # the other lane failed: stop starting copies
+                    break
                 start(node)
-            except BaseException as exc:
-                errors.append(exc)
-                return
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            started.release()
+        self._stopped.wait()  # keep the starting thread (see start())
 
     def start(self) -> Cluster:
         errors: list[BaseException] = []
+        started = threading.Semaphore(0)
+        self._stopped.clear()
         self.base_dir.mkdir(parents=True, exist_ok=True)
         for attr in ("lb_port", "action_lb_port", "web_port", "console_port"):
             setattr(self, attr, getattr(self, attr) or free_port())
@@ -339,15 +344,16 @@ class Cluster:
                 node.extra_env["ACTION_ENDPOINT_URL"] = f"{self.action_lb_url}/webhook"
             self.start_nginx()
             # Two lanes, one copy at a time in each: several copies loading their models at
-            # once on a small machine would only slow each other down.
-            lanes = [threading.Thread(target=self._lane, args=(start_action_server,
-                                                                self.action_nodes, errors)),
-                     threading.Thread(target=self._lane, args=(Stack.start_rasa,
-                                                                self.rasa_nodes, errors))]
+            # once on a small machine would only slow each other down. A lane's thread lives
+            # until stop(): children are told to die with the *thread* that started them.
+            lanes = [threading.Thread(target=self._lane, daemon=True, args=(
+                         start_action_server, self.action_nodes, started, errors)),
+                     threading.Thread(target=self._lane, daemon=True, args=(
+                         Stack.start_rasa, self.rasa_nodes, started, errors))]
             for lane in lanes:
                 lane.start()
-            for lane in lanes:
-                lane.join()
+            for _ in lanes:
+                started.acquire()
             if errors:
                 raise errors[0]
             for i, node in enumerate(self.action_nodes):
@@ -378,9 +384,9 @@ class Cluster:
         if self.site:
             self.site.stop()
             self.site = None
-        if self.console_node:
-            self.console_node.stop()
-        for node in self.rasa_nodes + self.action_nodes:
+        nodes = [self.console_node] if self.console_node else []
+        for node in [*nodes, *self.rasa_nodes, *self.action_nodes]:
+            node.twilio_recorder = None  # shared: stopped once, below
             node.stop()
         if self.nginx:
             self.nginx.stop()
@@ -392,6 +398,7 @@ class Cluster:
             self.postgres = None
         if self.redis_node:
             self.redis_node.stop()
+        self._stopped.set()  # every copy is down: the starting threads may end
 
     # ---- helpers for tests and the benchmark ------------------------------------------------
     def say(self, sender: str, text: str, timeout: float = 60.0) -> list[dict]:
