@@ -45,6 +45,7 @@ test: setup
 
 ## Quick: only tests that need no running servers.
 unit: setup
+	@$(PY) scripts/setup.py cluster-tools
 	@$(ACT) -m pytest -m "not stack and not browser" $(ARGS)
 
 ## rasa data validate --fail-on-warnings on domain, NLU, rules and stories.

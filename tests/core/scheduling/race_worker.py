@@ -30,3 +30,24 @@ def book_once(kind: str, where: str, now_iso: str, slot_id: str, n: int, barrier
         results.put((n, "taken", ""))
     except Exception as exc:  # reported to the parent, which fails the test
         results.put((n, "error", repr(exc)))
+
+
+def book_and_hang(kind: str, where: str, now_iso: str, slot_id: str, inside: Any) -> None:
+    """Book, but stop forever inside the transaction (after the appointment row is written,
+    before the cells are held): the parent SIGKILLs this process there."""
+    import time
+
+    fixed = datetime.fromisoformat(now_iso)
+    store: SqliteAppointmentStore
+    if kind == "postgres":
+        from actions.booking.postgres_store import PostgresAppointmentStore
+        store = PostgresAppointmentStore(where, load_clinic(), now=lambda: fixed)
+    else:
+        store = SqliteAppointmentStore(Path(where), load_clinic(), now=lambda: fixed)
+
+    def hang(*_args: object) -> None:
+        inside.set()
+        time.sleep(600)
+
+    store._hold_cells = hang  # type: ignore[method-assign]
+    store.book(slot_id, Patient("Killed Midway", date(1970, 1, 1)), "crash")

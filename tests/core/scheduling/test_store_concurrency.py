@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from actions.core.scheduling.sqlite_store import SqliteAppointmentStore
 from actions.core.scheduling.store import Patient, SlotTaken, format_slot_id
 from tests.core.scheduling.conftest import NOW, Book, local
-from tests.core.scheduling.race_worker import book_once
+from tests.core.scheduling.race_worker import book_and_hang, book_once
 
 RACERS = 20
 SLOT = format_slot_id("okafor", local(2026, 3, 3, 14), "annual_physical")  # holds two cells
@@ -122,3 +122,22 @@ def test_racing_reschedules_and_bookings_for_one_slot(
     holders = book.rows("SELECT code, COUNT(*) FROM held_cells GROUP BY code")
     booked = book.rows("SELECT COUNT(*) FROM appointments WHERE status = 'booked'")[0][0]
     assert all(count == 1 for _, count in holders) and len(holders) == booked
+
+
+def test_a_process_killed_inside_a_booking_leaves_nothing_and_no_lock(
+        book: Book, make_store: Callable[..., SqliteAppointmentStore]) -> None:
+    make_store().find_slots("annual_physical", NOW, local(2026, 3, 4))
+    ctx = multiprocessing.get_context("spawn")
+    inside = ctx.Event()
+    proc = ctx.Process(target=book_and_hang,
+                       args=(book.kind, book.where, NOW.isoformat(), SLOT, inside))
+    proc.start()
+    try:
+        assert inside.wait(timeout=120), "the worker never reached the transaction"
+    finally:
+        proc.kill()  # SIGKILL: no except/finally of the worker runs
+        proc.join(timeout=30)
+    assert book.rows("SELECT COUNT(*) FROM appointments")[0][0] == 0
+    # The dead process's transaction and locks are gone: the slot books at once.
+    assert make_store().book(SLOT, Patient("Next Patient", date(1980, 5, 5)), "x").status == (
+        "booked")
