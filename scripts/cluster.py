@@ -439,7 +439,8 @@ def running_cluster(**kwargs: object) -> Iterator[Cluster]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    cluster = Cluster(rasa_count=args.rasa, action_count=args.actions, lb_port=args.port,
+    cluster = Cluster(base_dir=args.state_dir, rasa_count=args.rasa,
+                      action_count=args.actions, lb_port=args.port,
                       action_lb_port=args.actions_port, web_port=args.web_port,
                       console_port=args.console_port)
     stopping = threading.Event()
@@ -478,7 +479,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         + f"  Staff console  : {cluster.console_url}/  ({admin_note})\n"
         f"  Action servers : {cluster.action_lb_url}/health  (nginx; copies {actions})\n"
         f"  Appointments   : {book}\n"
-        f"  Logs           : {cluster.base_dir.relative_to(ROOT)}/\n",
+        f"  Logs           : {cluster.base_dir}/\n",
         flush=True,
     )
     try:
@@ -514,6 +515,8 @@ def main(argv: list[str] | None = None) -> int:
                      default=int(os.environ.get("CLUSTER_ACTIONS_PORT", ACTION_LB_PORT)),
                      help="the action servers' load balancer port")
     run.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    run.add_argument("--state-dir", type=Path, default=CLUSTER_DIR,
+                     help="logs, PostgreSQL data and the generated nginx config")
     run.add_argument("--console-port", type=int,
                      default=int(os.environ.get("CONSOLE_PORT", 8090)))
     sub.add_parser("docker-config", help="write docker/nginx.conf for the compose topology")
