@@ -4,6 +4,7 @@ balancer, prints the URLs, answers through it, and Ctrl-C stops every process it
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,11 +20,14 @@ from scripts.stack import ROOT, free_port
 
 @pytest.mark.stack  # starts a (1 x 1) cluster through the run command
 def test_cluster_command_serves_through_nginx_and_ctrl_c_stops_everything(
-        tmp_path: Path) -> None:
+        output_dir: Path) -> None:
+    # Not tmp_path: pytest makes it 0700, and PostgreSQL runs as its own account when we are root.
+    state = output_dir / "cluster-command"
+    shutil.rmtree(state, ignore_errors=True)
     lb, web, console = free_port(), free_port(), free_port()
     args = [sys.executable, "scripts/cluster.py", "run", "--rasa", "1", "--actions", "1",
             "--port", str(lb), "--actions-port", str(free_port()), "--web-port", str(web),
-            "--console-port", str(console), "--state-dir", str(tmp_path / "cluster")]
+            "--console-port", str(console), "--state-dir", str(state)]
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "SCHEDULING_DB_URL")}
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
