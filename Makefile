@@ -11,7 +11,7 @@ ARGS ?=
 # (scripts/stack.py then verifies the README checklist "Running in production").
 export TRIAGE_ENV ?= development
 
-.PHONY: help setup run test unit validate lint bench bench-screen train retrain check-python triage-batch triage-eval \
+.PHONY: help setup run cluster test unit validate lint bench bench-screen train retrain check-python triage-batch triage-eval \
 	staff-user
 
 ## This list: every target with its one-line description.
@@ -37,13 +37,19 @@ retrain: check-python
 run: setup
 	@$(ACT) scripts/stack.py run
 
+## Several copies behind nginx: Redis, PostgreSQL, K Rasa + M action servers (K=2 M=2), console.
+cluster: setup
+	@$(PY) scripts/setup.py cluster-tools
+	@$(ACT) scripts/cluster.py run --rasa $(or $(K),2) --actions $(or $(M),2)
+
 ## The whole suite: unit, channel, e2e over HTTP, browser, Rasa validate + test stories, lint.
 test: setup
-	@$(PY) scripts/setup.py browser
+	@$(PY) scripts/setup.py browser cluster-tools
 	@REQUIRE_LOCAL_LLM=1 $(ACT) -m pytest $(ARGS)
 
 ## Quick: only tests that need no running servers.
 unit: setup
+	@$(PY) scripts/setup.py cluster-tools
 	@$(ACT) -m pytest -m "not stack and not browser" $(ARGS)
 
 ## rasa data validate --fail-on-warnings on domain, NLU, rules and stories.
@@ -56,9 +62,10 @@ lint: setup
 	@.venvs/actions/bin/ruff check .
 	@.venvs/actions/bin/python -m mypy
 
-## Load test against this assistant and a vanilla Rasa 3.6 project on the same data.
+## Load test against a vanilla Rasa 3.6 project; CLUSTER=1: 1x1 vs 2x2 copies behind nginx.
 bench: setup
-	@$(ACT) bench/run_bench.py $(ARGS)
+	@$(if $(CLUSTER),$(PY) scripts/setup.py cluster-tools)
+	@$(ACT) bench/run_bench.py $(if $(CLUSTER),--cluster) $(ARGS)
 
 ## What the screening gate adds to a turn (its action-server round trip, idle and under load).
 bench-screen: setup

@@ -37,6 +37,9 @@ class ActionSettings:
     # (ISO 8601 with offset; "" = real time): parsed by actions.core.scheduling.sqlite_store.
     scheduling_db: str = ""
     clinic_now: str = ""
+    # The shared appointment book of several action servers: a postgresql:// URL selects the
+    # PostgreSQL store (actions/booking/postgres_store.py) instead of the SQLite file.
+    scheduling_db_url: str = field(default="", repr=False)
     # Load the spaCy pipeline and the LLM at start (scripts/stack.py sets it for the server).
     warm_up: bool = False
     # How long audit records and closed queue entries are kept (bot/retention.py).
@@ -62,6 +65,7 @@ class ActionSettings:
             log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
             scheduling_db=env.get("SCHEDULING_DB", "").strip(),
             clinic_now=env.get("CLINIC_NOW", "").strip(),
+            scheduling_db_url=env.get("SCHEDULING_DB_URL", "").strip(),
             warm_up=env.get("ACTION_SERVER_WARMUP") == "1",
             retention=Retention.from_env(env),
             llm_env=MappingProxyType({k: env[k] for k in LLM_VARIABLES if k in env}),

@@ -3,6 +3,7 @@
 
     make bench                      # 50 simulated patients, 20 client threads
     make bench ARGS="--senders 100 --threads 30"
+    make bench CLUSTER=1            # cluster mode: 1 x 1 vs 2 x 2 copies behind nginx
 
 Both Rasa servers get exactly the same conversations over the REST channel, one after the other
 on this machine (never at the same time, so they don't compete for the 2 cores). The vanilla
@@ -303,6 +304,57 @@ def report(results: list[Result]) -> None:
     print("(ratio > 1 means this assistant is better: faster, lighter or quicker to start)")
 
 
+def cluster_report(results: list[Result], sizes: list[tuple[int, int]]) -> None:
+    print(f"\n=== Cluster mode: the same REST load through nginx "
+          f"({len(results[0].latencies.get('greeting', []))} patients x {len(CONVERSATION)} "
+          f"turns), one size after the other ===")
+    names = [f"{k} Rasa x {m} actions" for k, m in sizes]
+    print(f"{'':28}" + "".join(f"{n:>24}" for n in names))
+    rows = [
+        ("throughput (msg/s)", [r.throughput for r in results], ".1f"),
+        ("p50 latency, all (ms)", [percentile(r.all_latencies, 50) for r in results], ".0f"),
+        ("p95 latency, all (ms)", [percentile(r.all_latencies, 95) for r in results], ".0f"),
+        ("RSS, all copies (MB)", [r.rss_mb for r in results], ".0f"),
+        ("time to ready (s)", [r.ready_s for r in results], ".1f"),
+    ]
+    for label, values, fmt in rows:
+        print(f"{label:28}" + "".join(f"{v:>24{fmt}}" for v in values))
+    print(f"{'errors':28}" + "".join(f"{r.errors:>24}" for r in results))
+    print("(on a 2-core machine more copies share the same cores: the point is no loss and no "
+          "errors, not a speed-up)")
+
+
+def run_cluster_mode(args: argparse.Namespace) -> int:
+    """1 x 1 and then 2 x 2 copies behind the same nginx set-up (scripts/cluster.py), each
+    driven with the same conversations; never both at once."""
+    from scripts.cluster import Cluster
+
+    sizes = [(1, 1), (2, 2)]
+    results: list[Result] = []
+    for rasa_count, action_count in sizes:
+        name = f"{rasa_count}x{action_count}"
+        print(f"[bench] cluster {name}: starting", flush=True)
+        t0 = time.monotonic()
+        cluster = Cluster(base_dir=RESULTS / f"cluster-{name}", rasa_count=rasa_count,
+                          action_count=action_count, keep_data=False, durable_db=False,
+                          with_console=False, with_site=False)
+        cluster.start()
+        try:
+            ready = time.monotonic() - t0
+            print(f"[bench] cluster {name}: {args.senders} patients, {args.threads} threads",
+                  flush=True)
+            result = drive(cluster.lb_url, name, args.senders, args.threads, ready,
+                           os.getpid())
+            procs = [n.rasa for n in cluster.rasa_nodes] + [n.actions for n in
+                                                           cluster.action_nodes]
+            result.rss_mb = sum(tree_rss_mb(p.pid) for p in procs if p is not None)
+            results.append(result)
+        finally:
+            cluster.stop()
+    cluster_report(results, sizes)
+    return 0 if all(r.errors == 0 for r in results) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -312,7 +364,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sms", type=int, default=60, help="signed SMS webhooks for the ack test")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("SANIC_WORKERS", 2)),
                         help="Sanic workers for this assistant's Rasa server")
+    parser.add_argument("--cluster", action="store_true",
+                        help="cluster mode: 1 x 1 vs 2 x 2 copies behind nginx, nothing else")
     args = parser.parse_args(argv)
+    if args.cluster:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        return run_cluster_mode(args)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     log_dir = RESULTS / "logs"

@@ -201,6 +201,25 @@ def ensure_browser() -> None:
     )
 
 
+def ensure_cluster_tools() -> None:
+    """Debian's PostgreSQL server and nginx, for the PostgreSQL store's tests and `make cluster`
+    (both started by our own scripts on loopback ports: no system service is enabled)."""
+    missing = [pkg for pkg, found in (
+        ("postgresql", any(Path("/usr/lib/postgresql").glob("*/bin/postgres"))),
+        ("nginx", shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
+    ) if not found]
+    if not missing:
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise SetupError(f"The cluster tests need Debian packages: run "
+                         f"`sudo apt-get install -y {' '.join(missing)}`.")
+    say(f"installing Debian {' + '.join(missing)} (one time; no service is started)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
+                   check=True, env=env, stdout=subprocess.DEVNULL)
+
+
 def main(argv: list[str]) -> int:
     steps = argv[1:] or ["all"]
     try:
@@ -215,9 +234,12 @@ def main(argv: list[str]) -> int:
                 ensure_model(force=True)
             if step == "browser":
                 ensure_browser()
-            if step not in ("venvs", "train", "retrain", "llm", "browser", "all"):
-                raise SetupError(
-                    f"unknown step {step!r}: use venvs, train, retrain, llm, browser or all")
+            if step == "cluster-tools":
+                ensure_cluster_tools()
+            if step not in ("venvs", "train", "retrain", "llm", "browser", "cluster-tools",
+                            "all"):
+                raise SetupError(f"unknown step {step!r}: use venvs, train, retrain, llm, "
+                                 "browser, cluster-tools or all")
     except SetupError as exc:
         print(f"[setup] ERROR: {exc}", file=sys.stderr)
         return 2

@@ -13,7 +13,7 @@ import pytest
 from scripts.stack import ROOT, Stack
 
 # Real throwaway Redis fixtures (redis_url, rclient, queue) for the queue store and the console.
-pytest_plugins = ["tests.redis_fixtures"]
+pytest_plugins = ["tests.redis_fixtures", "tests.postgres_fixtures"]
 
 # The tests use the built-in development keys (as `make run` does); tests/security starts its own
 # stacks with production-looking settings.

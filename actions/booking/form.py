@@ -55,9 +55,17 @@ def clinic() -> ClinicConfig:
 
 @lru_cache(maxsize=1)
 def store() -> SqliteAppointmentStore:
-    """One store per action-server process (SQLite file created on first use)."""
-    return SqliteAppointmentStore(default_store_path(settings.current().scheduling_db),
-                                  clinic(), clock_from_setting(settings.current().clinic_now))
+    """One store per action-server process: PostgreSQL when SCHEDULING_DB_URL is set (several
+    action servers share it), else the embedded SQLite file (created on first use)."""
+    current = settings.current()
+    clock = clock_from_setting(current.clinic_now)
+    if current.scheduling_db_url:
+        if not current.scheduling_db_url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("SCHEDULING_DB_URL must be a postgresql:// URL")
+        # Imported here: the SQLite default never needs the PostgreSQL driver.
+        from actions.booking.postgres_store import PostgresAppointmentStore
+        return PostgresAppointmentStore(current.scheduling_db_url, clinic(), clock)
+    return SqliteAppointmentStore(default_store_path(current.scheduling_db), clinic(), clock)
 
 
 _clock = clock_from_setting(settings.current().clinic_now)

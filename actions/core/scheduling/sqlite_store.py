@@ -24,10 +24,11 @@ import os
 import re
 import sqlite3
 import time as _time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any, Protocol
 
 from actions.core.privacy import conversation_hash
 from actions.core.scheduling.clinic import REPO_ROOT, TELEHEALTH, ClinicConfig, VisitType
@@ -98,6 +99,23 @@ CREATE INDEX IF NOT EXISTS held_cells_by_code ON held_cells (code);
 """
 
 
+class SqlCursor(Protocol):
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class SqlConnection(Protocol):
+    """What the store's queries need of a connection (sqlite3's, or an adapter onto another
+    database's driver that takes the same ``?`` placeholders)."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> SqlCursor: ...
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any: ...
+
+
 def default_store_path(configured: str = "") -> Path:
     """``configured`` (the SCHEDULING_DB setting) if not empty, else
     <repo>/var/scheduling.sqlite3."""
@@ -163,17 +181,28 @@ def _fingerprint(clinic: ClinicConfig) -> str:
 
 
 class SqliteAppointmentStore:
-    """AppointmentStore on one SQLite file (see the module docstring for the guarantees)."""
+    """AppointmentStore on one SQLite file (see the module docstring for the guarantees).
+
+    Every rule and query is written once, here, in SQL that PostgreSQL runs too; a store on
+    another database subclasses this and replaces only connections, transactions, schema set-up
+    and the ``_lock_*`` hooks (which SQLite needs not: BEGIN IMMEDIATE already serializes writers).
+    """
+
+    # The driver's error for a broken PRIMARY KEY / UNIQUE constraint.
+    integrity_errors: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
 
     def __init__(self, path: Path, clinic: ClinicConfig,
                  now: Callable[[], datetime] | None = None) -> None:
         self.path = Path(path)
+        _create_private(self.path)
+        self._configure(clinic, now)
+        self._init_schema()
+
+    def _configure(self, clinic: ClinicConfig, now: Callable[[], datetime] | None) -> None:
         self.clinic = clinic
         self._now = now or _utc_now
         self._grid = timedelta(minutes=clinic.slot_grid_minutes)
         self._fingerprint = _fingerprint(clinic)
-        _create_private(self.path)
-        self._init_schema()
 
     # -- connections and transactions --------------------------------------------------------
 
@@ -187,7 +216,7 @@ class SqliteAppointmentStore:
         return conn
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Iterator[SqlConnection]:
         """One all-or-nothing write transaction holding the database write lock throughout."""
         conn = self._connect()
         try:
@@ -202,7 +231,7 @@ class SqliteAppointmentStore:
             conn.close()
 
     @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
+    def _read(self) -> Iterator[SqlConnection]:
         """A consistent snapshot for several SELECTs."""
         conn = self._connect()
         try:
@@ -227,13 +256,20 @@ class SqliteAppointmentStore:
                     _time.sleep(0.05)
         finally:
             conn.close()
-        with self._write() as conn:
+        with self._write() as tx:
             # Statement by statement (executescript would COMMIT our transaction first).
             for statement in SCHEMA.split(";"):
                 if statement.strip():
-                    conn.execute(statement)
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                    tx.execute(statement)
+            tx.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                          (SCHEMA_VERSION,))
+
+    def _lock_schedule(self, conn: SqlConnection) -> None:
+        """Serialize slot generation between writers (SQLite: the write lock already does)."""
+
+    def _lock_patient(self, conn: SqlConnection, patient: Patient) -> None:
+        """Serialize writes for one patient, so the per-patient limits checked inside a write
+        cannot go stale before it commits (SQLite: the write lock already does)."""
 
     # -- time --------------------------------------------------------------------------------
 
@@ -271,7 +307,7 @@ class SqliteAppointmentStore:
         if not days:
             return
 
-        def stale(conn: sqlite3.Connection) -> list[date]:
+        def stale(conn: SqlConnection) -> list[date]:
             done = dict(conn.execute(
                 "SELECT day, fingerprint FROM generated_days WHERE day BETWEEN ? AND ?",
                 (first.isoformat(), last.isoformat())).fetchall())
@@ -281,13 +317,15 @@ class SqliteAppointmentStore:
             if not stale(conn):
                 return
         with self._write() as conn:
+            self._lock_schedule(conn)
             for day in stale(conn):  # re-checked under the lock: another process may be done
                 conn.execute("DELETE FROM slots WHERE day = ?", (day.isoformat(),))
                 conn.executemany(
-                    "INSERT OR IGNORE INTO slots (provider_id, location_id, start_ts, day) "
-                    "VALUES (?, ?, ?, ?)", self._cells_for_day(day))
+                    "INSERT INTO slots (provider_id, location_id, start_ts, day) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", self._cells_for_day(day))
                 conn.execute(
-                    "INSERT OR REPLACE INTO generated_days (day, fingerprint) VALUES (?, ?)",
+                    "INSERT INTO generated_days (day, fingerprint) VALUES (?, ?) "
+                    "ON CONFLICT (day) DO UPDATE SET fingerprint = excluded.fingerprint",
                     (day.isoformat(), self._fingerprint))
 
     def regenerate(self, first: date, last: date) -> None:
@@ -462,8 +500,9 @@ class SqliteAppointmentStore:
                 f"{provider.name} sees patients aged {lo} to {hi}. Please choose another time "
                 "or clinician.", "age")
 
-    def _check_patient_limits(self, conn: sqlite3.Connection, patient: Patient, slot: Slot,
+    def _check_patient_limits(self, conn: SqlConnection, patient: Patient, slot: Slot,
                               now: datetime, moving: str | None = None) -> None:
+        self._lock_patient(conn, patient)
         key = (normalize_name(patient.name), patient.dob.isoformat())
         rows = conn.execute(
             "SELECT code, start_ts, end_ts FROM appointments WHERE name_key = ? AND dob = ? "
@@ -477,7 +516,7 @@ class SqliteAppointmentStore:
         if any(s < _ts(slot.end) and e > _ts(slot.start) for _, s, e in others):
             raise BookingRejected("You already have an appointment at that time.", "overlap")
 
-    def _check_cells_exist(self, conn: sqlite3.Connection, slot: Slot) -> None:
+    def _check_cells_exist(self, conn: SqlConnection, slot: Slot) -> None:
         starts = self._cell_starts(slot)
         marks = ", ".join("?" for _ in starts)
         found = conn.execute(
@@ -488,7 +527,7 @@ class SqliteAppointmentStore:
 
     # -- writes (small steps, all inside one transaction) ------------------------------------
 
-    def _unused_code(self, conn: sqlite3.Connection) -> str:
+    def _unused_code(self, conn: SqlConnection) -> str:
         # Under the write lock a SELECT-then-INSERT cannot race; collisions (~1 in 10^9) retry.
         for _ in range(100):
             code = new_code()
@@ -497,7 +536,7 @@ class SqliteAppointmentStore:
                 return code
         raise RuntimeError("could not find an unused confirmation code")
 
-    def _insert_appointment(self, conn: sqlite3.Connection, code: str, patient: Patient,
+    def _insert_appointment(self, conn: SqlConnection, code: str, patient: Patient,
                             reason: str, slot: Slot, now: datetime) -> None:
         conn.execute(
             "INSERT INTO appointments (code, patient_name, name_key, dob, phone_hash, "
@@ -508,18 +547,18 @@ class SqliteAppointmentStore:
              slot.visit_type_id, reason, slot.provider_id, slot.location_id, _ts(slot.start),
              _ts(slot.end), now.isoformat(), now.isoformat()))
 
-    def _hold_cells(self, conn: sqlite3.Connection, code: str, slot: Slot) -> None:
+    def _hold_cells(self, conn: SqlConnection, code: str, slot: Slot) -> None:
         try:
             conn.executemany(
                 "INSERT INTO held_cells (provider_id, cell_ts, code) VALUES (?, ?, ?)",
                 [(slot.provider_id, ts, code) for ts in self._cell_starts(slot)])
-        except sqlite3.IntegrityError:
+        except self.integrity_errors:
             raise SlotTaken(f"slot {slot.slot_id} was just taken") from None
 
-    def _release_cells(self, conn: sqlite3.Connection, code: str) -> None:
+    def _release_cells(self, conn: SqlConnection, code: str) -> None:
         conn.execute("DELETE FROM held_cells WHERE code = ?", (code,))
 
-    def _move_appointment(self, conn: sqlite3.Connection, code: str, slot: Slot,
+    def _move_appointment(self, conn: SqlConnection, code: str, slot: Slot,
                           now: datetime) -> None:
         conn.execute(
             "UPDATE appointments SET provider_id = ?, location_id = ?, visit_type_id = ?, "
@@ -546,7 +585,7 @@ class SqliteAppointmentStore:
             self._hold_cells(conn, code, slot)
         return self.get(code)
 
-    def _load(self, conn: sqlite3.Connection, code: str) -> Appointment:
+    def _load(self, conn: SqlConnection, code: str) -> Appointment:
         row = conn.execute(
             "SELECT code, patient_name, dob, visit_type_id, reason, provider_id, location_id, "
             "start_ts, end_ts, status, created_at FROM appointments WHERE code = ?",

@@ -1,8 +1,10 @@
 """The appointment store interface and its value types.
 
 `AppointmentStore` is what the booking dialogue talks to; `SqliteAppointmentStore` implements it
-today, and an adapter onto a practice-management system (e.g. FHIR R4 Slot/Appointment) could
-implement it later without touching the dialogue.
+(embedded default), `PostgresAppointmentStore` (actions/booking/postgres_store.py, outside the
+pure core because it talks to a server) implements it for several action servers, and an adapter
+onto a practice-management system (e.g. FHIR R4 Slot/Appointment) could implement it later
+without touching the dialogue.
 
 All datetimes in these value types are aware and in UTC; present them in the clinic's zone.
 """

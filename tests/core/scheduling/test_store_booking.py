@@ -20,20 +20,15 @@ from actions.core.scheduling.store import (
     dob_matches,
     format_slot_id,
 )
-from tests.core.scheduling.conftest import NOW, Clock, local, patient
+from tests.core.scheduling.conftest import NOW, Book, Clock, local, patient
 
 TUE_9 = format_slot_id("patel", local(2026, 3, 3, 9), "follow_up")
 TUE_10 = format_slot_id("patel", local(2026, 3, 3, 10), "follow_up")
 WED_9 = format_slot_id("okafor", local(2026, 3, 4, 9), "follow_up")
 
 
-def rows(path: Path, sql: str, *args: object) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql, args).fetchall()
-
-
-def held(path: Path) -> list[tuple]:
-    return rows(path, "SELECT provider_id, cell_ts, code FROM held_cells ORDER BY 1, 2")
+def held(book: Book) -> list[tuple]:
+    return book.rows("SELECT provider_id, cell_ts, code FROM held_cells ORDER BY 1, 2")
 
 
 def test_book_then_get_case_insensitively(store: SqliteAppointmentStore) -> None:
@@ -144,23 +139,22 @@ def test_invalid_patient(store: SqliteAppointmentStore, bad: Patient) -> None:
 
 
 def test_phone_is_stored_only_as_a_keyed_hash(store: SqliteAppointmentStore,
-                                              db_path: Path) -> None:
+                                              book: Book) -> None:
     booked = store.book(TUE_9, patient(phone="(555) 010-4321"), "x")
-    ((phone_hash,),) = rows(db_path, "SELECT phone_hash FROM appointments")
+    ((phone_hash,),) = book.rows("SELECT phone_hash FROM appointments")
     assert phone_hash and "4321" not in phone_hash
-    with sqlite3.connect(db_path) as conn:
-        dump = "\n".join(conn.iterdump())
+    dump = book.dump()
     assert "010-4321" not in dump and "0104321" not in dump and "5550104321" not in dump
     assert store.phone_matches(booked.code, "+1 555 010 4321")
     assert not store.phone_matches(booked.code, "555 010 4322")
 
 
 def test_cancel_frees_the_slot_and_is_not_repeatable(store: SqliteAppointmentStore,
-                                                     db_path: Path) -> None:
+                                                     book: Book) -> None:
     booked = store.book(TUE_9, patient(1), "x")
     cancelled = store.cancel(booked.code.lower())
     assert cancelled.status == "cancelled" and cancelled.code == booked.code
-    assert held(db_path) == []
+    assert held(book) == []
     assert store.get(booked.code).status == "cancelled"
     with pytest.raises(BookingRejected) as again:
         store.cancel(booked.code)
@@ -180,12 +174,12 @@ def test_cannot_cancel_or_move_what_already_happened(store: SqliteAppointmentSto
 
 
 def test_reschedule_keeps_the_code_and_moves_the_held_time(store: SqliteAppointmentStore,
-                                                           db_path: Path) -> None:
+                                                           book: Book) -> None:
     booked = store.book(TUE_9, patient(1), "x")
     moved = store.reschedule(booked.code, WED_9)
     assert moved.code == booked.code and moved.slot == store.slot(WED_9)
     assert moved.status == "booked" and moved.created_at == booked.created_at
-    assert [(p, c) for p, _, c in held(db_path)] == [("okafor", booked.code)]
+    assert [(p, c) for p, _, c in held(book)] == [("okafor", booked.code)]
     assert store.book(TUE_9, patient(2), "x").status == "booked"  # old slot released
     with pytest.raises(BookingRejected) as same:
         store.reschedule(booked.code, WED_9)
@@ -201,14 +195,14 @@ def test_reschedule_to_a_longer_overlapping_slot_of_the_same_clinician(
 
 
 def test_reschedule_onto_a_taken_slot_leaves_the_old_one_booked(
-        store: SqliteAppointmentStore, db_path: Path) -> None:
+        store: SqliteAppointmentStore, book: Book) -> None:
     mine = store.book(TUE_9, patient(1), "x")
     store.book(WED_9, patient(2), "x")
-    before = held(db_path)
+    before = held(book)
     with pytest.raises(SlotTaken):
         store.reschedule(mine.code, WED_9)
     assert store.get(mine.code) == mine
-    assert held(db_path) == before
+    assert held(book) == before
     with pytest.raises(SlotTaken):  # the old slot is still held by this appointment
         store.book(TUE_9, patient(3), "x")
 
@@ -235,19 +229,22 @@ def test_upcoming_lists_booked_future_visits_earliest_first(store: SqliteAppoint
     assert [a.code for a in store.upcoming("test patient 0", date(1980, 3, 12))] == [later.code]
 
 
-def test_database_file_is_created_with_wal(db_path: Path, store: SqliteAppointmentStore) -> None:
+def test_database_file_is_created_with_wal(db_path: Path, clinic: ClinicConfig) -> None:
+    SqliteAppointmentStore(db_path, clinic)
     assert db_path.exists() and db_path.parent.name == "sub"
-    assert rows(db_path, "PRAGMA journal_mode") == [("wal",)]
-    assert rows(db_path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchall() == [("wal",)]
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                            ).fetchall() == [("1",)]
 
 
 def test_the_unique_constraint_itself_refuses_a_second_holder(
-        store: SqliteAppointmentStore, db_path: Path) -> None:
+        store: SqliteAppointmentStore, book: Book) -> None:
     booked = store.book(TUE_9, patient(), "x")
-    ((provider, cell, _),) = held(db_path)
-    with sqlite3.connect(db_path) as conn, pytest.raises(sqlite3.IntegrityError):
-        conn.execute("INSERT INTO held_cells (provider_id, cell_ts, code) VALUES (?, ?, ?)",
-                     (provider, cell, booked.code))
+    ((provider, cell, _),) = held(book)
+    with pytest.raises(book.integrity_error):
+        book.rows("INSERT INTO held_cells (provider_id, cell_ts, code) VALUES (?, ?, ?)",
+                  provider, cell, booked.code)
 
 
 # -- nothing half-written -----------------------------------------------------------------------
@@ -261,46 +258,45 @@ def _crash(*_args: object, **_kwargs: object) -> None:
     raise Crash("injected between statements")
 
 
-def test_a_crash_inside_book_leaves_nothing(store: SqliteAppointmentStore, db_path: Path,
+def test_a_crash_inside_book_leaves_nothing(store: SqliteAppointmentStore, book: Book,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     # _hold_cells runs after the appointment row is inserted, in the same transaction.
     monkeypatch.setattr(SqliteAppointmentStore, "_hold_cells", _crash)
     with pytest.raises(Crash):
         store.book(TUE_9, patient(), "x")
-    assert rows(db_path, "SELECT COUNT(*) FROM appointments") == [(0,)]
-    assert held(db_path) == []
+    assert book.rows("SELECT COUNT(*) FROM appointments") == [(0,)]
+    assert held(book) == []
 
 
 def test_a_crash_inside_reschedule_restores_everything(store: SqliteAppointmentStore,
-                                                       db_path: Path,
+                                                       book: Book,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     booked = store.book(TUE_9, patient(), "x")
-    table = rows(db_path, "SELECT * FROM appointments")
-    cells = held(db_path)
+    table = book.rows("SELECT * FROM appointments")
+    cells = held(book)
     # By the time _hold_cells runs, the old cells are released and the row points to the new
     # slot: all of it must roll back.
     monkeypatch.setattr(SqliteAppointmentStore, "_hold_cells", _crash)
     with pytest.raises(Crash):
         store.reschedule(booked.code, WED_9)
-    assert rows(db_path, "SELECT * FROM appointments") == table
-    assert held(db_path) == cells
+    assert book.rows("SELECT * FROM appointments") == table
+    assert held(book) == cells
     monkeypatch.undo()
     assert store.get(booked.code) == booked
     assert store.book(WED_9, patient(2), "x").status == "booked"  # new slot never taken
 
 
-def test_a_crash_inside_cancel_keeps_the_booking(store: SqliteAppointmentStore, db_path: Path,
+def test_a_crash_inside_cancel_keeps_the_booking(store: SqliteAppointmentStore, book: Book,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     booked = store.book(TUE_9, patient(), "x")
     monkeypatch.setattr(SqliteAppointmentStore, "_release_cells", _crash)
     with pytest.raises(Crash):
         store.cancel(booked.code)
     monkeypatch.undo()
-    assert store.get(booked.code).status == "booked" and len(held(db_path)) == 1
+    assert store.get(booked.code).status == "booked" and len(held(book)) == 1
 
 
-def test_rules_use_the_injected_clock_not_the_real_one(db_path: Path,
-                                                       clinic: ClinicConfig) -> None:
-    far_future = SqliteAppointmentStore(db_path, clinic, now=Clock(NOW + timedelta(days=30)))
+def test_rules_use_the_injected_clock_not_the_real_one(book: Book) -> None:
+    far_future = book.open(Clock(NOW + timedelta(days=30)))
     with pytest.raises(BookingRejected):
         far_future.book(TUE_9, patient(), "x")

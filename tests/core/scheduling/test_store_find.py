@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 
 from actions.core.scheduling.clinic import TELEHEALTH, ClinicConfig
 from actions.core.scheduling.sqlite_store import SqliteAppointmentStore
 from actions.core.scheduling.store import NotFound, Slot, format_slot_id, parse_slot_id
-from tests.core.scheduling.conftest import NOW, Clock, local, patient, utc
+from tests.core.scheduling.conftest import NOW, Book, Clock, local, patient, utc
 
 WEEK = timedelta(days=7)
 
@@ -32,10 +30,10 @@ def test_nearest_three_respect_minimum_notice(store: SqliteAppointmentStore) -> 
         assert "follow_up" in store.clinic.providers[slot.provider_id].visit_types
 
 
-def test_notice_boundary_is_inclusive(db_path: Path, clinic: ClinicConfig) -> None:
-    exactly = SqliteAppointmentStore(db_path, clinic, now=Clock(local(2026, 3, 2, 10, 20)))
+def test_notice_boundary_is_inclusive(book: Book) -> None:
+    exactly = book.open(Clock(local(2026, 3, 2, 10, 20)))
     assert exactly.find_slots("follow_up", NOW, NOW + WEEK, 1)[0].start == local(2026, 3, 2, 11, 20)
-    later = SqliteAppointmentStore(db_path, clinic, now=Clock(local(2026, 3, 2, 10, 21)))
+    later = book.open(Clock(local(2026, 3, 2, 10, 21)))
     assert later.find_slots("follow_up", NOW, NOW + WEEK, 1)[0].start == local(2026, 3, 2, 11, 40)
 
 
@@ -61,9 +59,9 @@ def test_a_visit_must_fit_before_closing(store: SqliteAppointmentStore) -> None:
     assert max(starts(short)) == local(2026, 3, 7, 12, 40)
 
 
-def test_never_on_holidays(db_path: Path, clinic: ClinicConfig) -> None:
+def test_never_on_holidays(book: Book) -> None:
     # Friday 22 May 2026 after closing; Monday 25 May is Memorial Day.
-    store = SqliteAppointmentStore(db_path, clinic, now=Clock(local(2026, 5, 22, 17, 30)))
+    store = book.open(Clock(local(2026, 5, 22, 17, 30)))
     assert store.find_slots("follow_up", local(2026, 5, 25), local(2026, 5, 26), 50) == []
     (first,) = store.find_slots("follow_up", local(2026, 5, 22), local(2026, 5, 30), 1,
                                 location_id="north")
@@ -88,12 +86,12 @@ def test_telehealth_uses_video_hours_for_every_clinician(store: SqliteAppointmen
     assert {s.provider_id for s in north_only} == {"ortiz", "kim"}
 
 
-def test_same_day_visits_only_today_or_tomorrow(db_path: Path, clinic: ClinicConfig,
+def test_same_day_visits_only_today_or_tomorrow(book: Book, clinic: ClinicConfig,
                                                 store: SqliteAppointmentStore) -> None:
     slots = store.find_slots("same_day", NOW, NOW + WEEK, 1000)
     days = {s.start.astimezone(clinic.tz).date() for s in slots}
     assert days == {date(2026, 3, 2), date(2026, 3, 3)}
-    late = SqliteAppointmentStore(db_path, clinic, now=Clock(utc(2026, 3, 3, 2, 30)))  # 21:30 Mon
+    late = book.open(Clock(utc(2026, 3, 3, 2, 30)))  # 21:30 Mon
     days = {s.start.astimezone(clinic.tz).date()
             for s in late.find_slots("same_day", NOW, NOW + WEEK, 1000)}
     assert days == {date(2026, 3, 3)}
@@ -183,28 +181,27 @@ def test_slot_ids_parse_and_validate(store: SqliteAppointmentStore) -> None:
             store.slot(bad)
 
 
-def _count(path: Path, sql: str) -> int:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(sql).fetchone()[0]
+def _count(book: Book, sql: str) -> int:
+    return book.rows(sql)[0][0]
 
 
-def test_generation_is_lazy_and_idempotent(store: SqliteAppointmentStore, db_path: Path) -> None:
-    assert _count(db_path, "SELECT COUNT(*) FROM slots") == 0
+def test_generation_is_lazy_and_idempotent(store: SqliteAppointmentStore, book: Book) -> None:
+    assert _count(book, "SELECT COUNT(*) FROM slots") == 0
     store.find_slots("follow_up", NOW, NOW + WEEK)
-    cells = _count(db_path, "SELECT COUNT(*) FROM slots")
+    cells = _count(book, "SELECT COUNT(*) FROM slots")
     assert cells > 0
     store.find_slots("follow_up", NOW, NOW + WEEK)
     store.regenerate(date(2026, 3, 2), date(2026, 3, 9))
-    assert _count(db_path, "SELECT COUNT(*) FROM slots") == cells
+    assert _count(book, "SELECT COUNT(*) FROM slots") == cells
     # Saturday 7 March: main 9-13 (12 cells) for patel, okafor and nurse_main; nothing else.
-    assert _count(db_path, "SELECT COUNT(*) FROM slots WHERE day = '2026-03-07'") == 36
+    assert _count(book, "SELECT COUNT(*) FROM slots WHERE day = '2026-03-07'") == 36
 
 
 def test_changed_hours_regenerate_and_keep_bookings(store: SqliteAppointmentStore,
-                                                    clinic: ClinicConfig, db_path: Path) -> None:
+                                                    clinic: ClinicConfig, book: Book) -> None:
     booked = store.book("patel|2026-03-03T21:00Z|follow_up", patient(), "check")  # 16:00 local
     shorter = {**clinic.hours, "main": {**clinic.hours["main"], 1: [(time(8), time(12))]}}
-    changed = SqliteAppointmentStore(db_path, replace(clinic, hours=shorter), now=Clock(NOW))
+    changed = book.open(Clock(NOW), replace(clinic, hours=shorter))
     tuesday = changed.find_slots("follow_up", local(2026, 3, 3), local(2026, 3, 4), 1000,
                                  location_id="main")
     assert max(s.end for s in tuesday) == local(2026, 3, 3, 12)
