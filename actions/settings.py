@@ -37,6 +37,12 @@ class ActionSettings:
     clinic_now: str = ""
     # Load the spaCy pipeline and the LLM at start (scripts/stack.py sets it for the server).
     warm_up: bool = False
+    # Emergencies the Rasa process answered alone ("" = <repo>/var/outbox), moved into the staff
+    # queue by actions/escalation/outbox.py (bot/safety_outbox.py writes them).
+    safety_outbox_dir: str = ""
+    # True in the Sanic worker that serves requests (Sanic sets SANIC_WORKER_NAME there); the
+    # server's main process only supervises it and needs no models.
+    server_worker: bool = False
     # The LLM_* variables that are set, for actions.llm.factory.backend_from_env (may hold
     # LLM_API_KEY, so not in repr).
     llm_env: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
@@ -59,6 +65,8 @@ class ActionSettings:
             scheduling_db=env.get("SCHEDULING_DB", "").strip(),
             clinic_now=env.get("CLINIC_NOW", "").strip(),
             warm_up=env.get("ACTION_SERVER_WARMUP") == "1",
+            safety_outbox_dir=env.get("SAFETY_OUTBOX_DIR", "").strip(),
+            server_worker=bool(env.get("SANIC_WORKER_NAME")),
             llm_env=MappingProxyType({k: env[k] for k in LLM_VARIABLES if k in env}),
         )
 
