@@ -20,6 +20,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.request_validation import InvalidChatRequest, parse_chat_request
 from bot.conversation_hash import conversation_hash
+from bot.lock_store import arrival_time, reserve_turn
 from bot.log_frames import frames
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class PatientRestInput(RestInput):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            arrived = arrival_time(request)
             try:
                 body = json.loads(request.body or b"")
             except (ValueError, UnicodeDecodeError):
@@ -51,10 +53,12 @@ class PatientRestInput(RestInput):
                 return response.json({"error": str(exc)}, status=400)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(
-                    UserMessage(chat.message, collector, chat.sender, input_channel=self.name(),
-                                metadata=chat.metadata)
-                )
+                # Its place in the conversation's turn order: the time the request arrived.
+                with reserve_turn(request.app, chat.sender, arrived):
+                    await on_new_message(
+                        UserMessage(chat.message, collector, chat.sender,
+                                    input_channel=self.name(), metadata=chat.metadata)
+                    )
             except CancelledError:
                 log.error("rest turn cancelled conv=%s", conversation_hash(chat.sender))
             except Exception as exc:  # never leak a stack trace (or the text) to client or log

@@ -41,7 +41,7 @@ from bot.channels.twilio_policy import Keyword, keyword, sender_id, signed_url
 from bot.channels.twilio_store import TwilioStore
 from bot.conversation_hash import conversation_hash
 from bot.degraded import degraded_lines
-from bot.lock_store import Place, reserve_turn
+from bot.lock_store import Place, arrival_time, reserve_turn
 from bot.log_frames import frames
 
 log = logging.getLogger(__name__)
@@ -180,6 +180,7 @@ class TwilioInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            arrived = arrival_time(request)
             try:
                 params = _FormParams(parse_qs((request.body or b"").decode(),
                                               keep_blank_values=True, strict_parsing=False))
@@ -194,20 +195,23 @@ class TwilioInput(InputChannel):
             address = (params.get("From") or [""])[0]
             if not message_sid or not address:
                 return response.text("MessageSid and From are required", status=400)
-            try:
-                first = await self.store.first_delivery(message_sid)
-            except RedisError as exc:
-                # Answering twice beats never answering: handled without the dedupe marker.
-                log.error("%s dedupe unavailable error=%s", self.name(), type(exc).__name__)
-                first = True
-            if first:
-                # The place in the conversation's turn order is taken now, in arrival order.
-                sender = sender_id(address, self.settings.channel_id_key)
-                with reserve_turn(request.app, sender) as place:
+            # The place in the conversation's turn order is taken first, before anything awaits:
+            # the order turns run in is the order the webhooks arrived.
+            sender = sender_id(address, self.settings.channel_id_key)
+            with reserve_turn(request.app, sender, arrived) as place:
+                try:
+                    first = await self.store.first_delivery(message_sid)
+                except RedisError as exc:
+                    # Answering twice beats never answering: handled without the dedupe marker.
+                    log.error("%s dedupe unavailable error=%s", self.name(), type(exc).__name__)
+                    first = True
+                if first:
                     self._spawn(self.handle(params, message_sid, address, on_new_message,
                                             place))
-            else:
-                log.info("%s duplicate webhook ignored", self.name())
+                else:
+                    log.info("%s duplicate webhook ignored", self.name())
+                    if place is not None:
+                        place.give_back_unused()
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return bp
@@ -223,6 +227,10 @@ class TwilioInput(InputChannel):
                      place: Place | None = None) -> None:
         sender = sender_id(address, self.settings.channel_id_key)
         try:
+            if place is not None:
+                # First our turn, then a slot: a task holding a slot never waits for a turn
+                # whose task waits for a slot.
+                await place.wait_until_first()
             async with self._turn_slots:
                 await self._handle(params, message_sid, address, sender, on_new_message)
         except RedisError as exc:
