@@ -827,6 +827,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    busy = [f"{name} {port}" for name, port in (
+        ("Rasa", args.rasa_port), ("action server", args.action_port), ("demo page", args.web_port),
+        ("console", args.console_port)) if port and not port_is_free(port)]
+    if busy:
+        print(f"ERROR: port(s) in use: {', '.join(busy)} — is another `make run` still running? "
+              "Stop it, or choose other ports (RASA_PORT, ACTION_PORT, WEB_PORT, CONSOLE_PORT).",
+              file=sys.stderr)
+        return 1
     print("Starting Redis, the action server and the Rasa server (about 20-40 s)...", flush=True)
     try:
         stack.start()
