@@ -660,6 +660,8 @@ class Supervisor:
         self.out = out or (lambda line: print(line, file=sys.stderr, flush=True))
         self.events: list[str] = []
         self._stop = threading.Event()
+        self._paused = threading.Event()  # e.g. to keep a stopped Redis down in a test
+        self._checking = threading.Lock()
         self._thread: threading.Thread | None = None
         self.services = self._services()
 
@@ -768,11 +770,20 @@ class Supervisor:
             proc = service.proc()
             service.known_members = len(proc.members()) - 1 if proc else 0
         while not stopping.is_set() and not self._stop.is_set():
-            for service in self.services:
-                if stopping.is_set() or self._stop.is_set():
-                    break
-                self.check(service)
+            with self._checking:
+                for service in self.services:
+                    if stopping.is_set() or self._stop.is_set() or self._paused.is_set():
+                        break
+                    self.check(service)
             stopping.wait(self.interval)
+
+    def pause(self) -> None:
+        """No checks (nor restarts) until ``resume``; returns once a running check is over."""
+        with self._checking:
+            self._paused.set()
+
+    def resume(self) -> None:
+        self._paused.clear()
 
     def start(self) -> Supervisor:
         self._thread = threading.Thread(target=self.run, name="supervisor", daemon=True)

@@ -166,6 +166,32 @@ def test_a_redis_crash_loses_no_opt_out_account_queue_entry_or_conversation(supe
     assert stack.twilio_recorder.messages(phone) == []
 
 
+def test_with_redis_down_every_message_is_still_answered_and_queued_later(supervised) -> None:
+    stack, supervisor = supervised
+    assert stack.redis is not None and stack.twilio_recorder is not None
+    supervisor.pause()  # keep Redis down for this test
+    try:
+        stack.redis.stop(sig=signal.SIGKILL)
+        sender = f"noredis-{uuid.uuid4().hex[:8]}"
+        assert_safety_lines_fast(stack, sender)
+        reply, _ = post(stack, sender, "what are your opening hours?", timeout=15)
+        assert "phone the clinic" in joined(reply)
+        phone = f"+1555{uuid.uuid4().int % 10_000_000:07d}"
+        body, ctype, headers = sms_request(stack, phone, EMERGENCY)
+        resp = httpx.post(f"{stack.rasa_url}/webhooks/twilio_sms/webhook", content=body,
+                          headers={"Content-Type": ctype, **headers}, timeout=10)
+        assert resp.status_code == 200
+        texts = [m.get("Body", "") for m in stack.twilio_recorder.wait_for(phone, 1, 10)]
+        assert any("Call 911" in t for t in texts), texts
+    finally:
+        supervisor.resume()
+    # Back up: the supervisor restarts Redis, and the staff queue learns of the emergencies.
+    r = rclient(stack)
+    wait_until(lambda: r.zscore("escalation:open", sender) is not None, 60, "queue learned")
+    wait_until(lambda: r.zscore("escalation:open", sms_conversation_id(stack, phone))
+               is not None, 30, "queue learned the SMS emergency")
+
+
 # ---- Rasa worker ------------------------------------------------------------------------------
 
 def test_a_killed_rasa_worker_leaves_no_hang_and_safety_lines_within_2s(supervised) -> None:
