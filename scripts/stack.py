@@ -576,6 +576,15 @@ class Stack:
         if done.returncode != 0:
             raise RuntimeError(f"could not create console account: {done.stderr.strip()}")
 
+    def staff_usernames(self) -> list[str]:
+        """Console account names (empty if they cannot be listed)."""
+        done = subprocess.run(
+            [str(VENVS / "actions/bin/python"), "-m", "console.accounts", "list"],
+            env=self.base_env(), capture_output=True, text=True, timeout=60, cwd=ROOT)
+        if done.returncode != 0:
+            return []
+        return [line.split()[0] for line in done.stdout.splitlines()[1:] if line.strip()]
+
     def start_site(self) -> None:
         self.web_port = self.web_port or free_port()
         self.site = StaticSite(self.web_port, self.rasa_url).start()
@@ -816,6 +825,10 @@ def bootstrap_console_admin(stack: Stack) -> str:
     password = os.environ.get("CONSOLE_ADMIN_PASSWORD", "")
     if not password and not stack.redis:
         return "create accounts with: make staff-user USER_NAME=name ROLE=agent|supervisor"
+    if not password and "admin" in stack.staff_usernames():
+        # The embedded Redis is durable: the admin account of an earlier run is kept as it is.
+        return ("sign in as admin with the password shown by the first run (forgotten: "
+                "python -m console.accounts set-password admin)")
     shown = not password
     password = password or secrets.token_urlsafe(12)
     try:
