@@ -53,6 +53,7 @@ from rasa.shared.core.events import (
     deserialise_events,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 
 from bot import safety_fallback, safety_outbox
 from bot.channels.message_limits import fit_message
@@ -65,9 +66,12 @@ GATE_ACTION = "action_safety_screen"
 # The screen is a few ms of rules; under heavy load it may queue. Past this, the local pattern list
 # answers instead: a patient in danger never waits on a slow or dead action server.
 SCREEN_TIMEOUT_S = 6.0
-# When the compact patterns already see an emergency, this is as long as the richer screen gets.
-LOCAL_ANSWER_AFTER_S = 1.2
-# After a failed screen: the action server is probed with this short timeout for a while.
+# When the compact patterns see an emergency and the action server has not answered after this,
+# its health endpoint gets HEALTH_TIMEOUT_S: no answer there either, and the local lines go out.
+LOCAL_ANSWER_AFTER_S = 1.0
+HEALTH_TIMEOUT_S = 0.5
+# After a failed screen or action call: the action server counts as down for this long (per Rasa
+# worker), turns are answered at once, and the screen is only probed with a short timeout.
 DOWN_FOR_S = 15.0
 PROBE_TIMEOUT_S = 1.5
 CLINIC_PHONE = "(555) 010-0100"  # data/clinic.yml
@@ -189,22 +193,43 @@ def record_for_staff(sender_id: str, text: str, channel: str | None) -> None:
                   type(exc).__name__)
 
 
+async def _action_server_alive(processor: MessageProcessor) -> bool:
+    endpoint = processor.action_endpoint
+    if endpoint is None:
+        return False
+    url = endpoint.url.rsplit("/webhook", 1)[0] + "/health"
+    try:
+        async with aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_S)) as session, \
+                session.get(url) as response:
+            return response.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return False
+
+
 async def _screen(processor: MessageProcessor, tracker: DialogueStateTracker,
                   output_channel: OutputChannel, text: str) -> tuple[list[Event], str]:
-    """The screen's events and who decided. The action server gets SCREEN_TIMEOUT_S (a short
-    probe while it counts as down), except that a message the local patterns flag as an
-    emergency is answered locally after LOCAL_ANSWER_AFTER_S."""
+    """The screen's events and who decided.
+
+    The action server gets SCREEN_TIMEOUT_S (PROBE_TIMEOUT_S while it counts as down). A message
+    the local patterns flag is answered locally at once while the action server counts as down,
+    and after LOCAL_ANSWER_AFTER_S when its health endpoint does not answer either (a crashed
+    worker behind a live listening socket): the 911 / 988 line never waits out the timeout. A
+    server that is merely busy keeps its full time: its screen is the richer one."""
+    flagged = bool(safety_fallback.kinds(text))
+    if flagged and action_server.is_down():
+        return _local_screen(tracker), "local patterns"
     timeout_s = PROBE_TIMEOUT_S if action_server.is_down() else SCREEN_TIMEOUT_S
     remote = asyncio.ensure_future(_remote_screen(processor, tracker, output_channel, timeout_s))
     try:
-        if safety_fallback.kinds(text):
+        if flagged:
             done, _ = await asyncio.wait({remote}, timeout=LOCAL_ANSWER_AFTER_S)
-            if not done:
+            if not done and not await _action_server_alive(processor):
                 remote.cancel()
                 with contextlib.suppress(BaseException):
                     await remote
-                log.error("safety screen slow, local patterns answered conv=%s",
-                          conversation_hash(tracker.sender_id))
+                log.error("safety screen: action server not answering, local patterns used "
+                          "conv=%s", conversation_hash(tracker.sender_id))
                 action_server.failed()
                 return _local_screen(tracker), "local patterns"
         events = await remote
@@ -218,6 +243,23 @@ async def _screen(processor: MessageProcessor, tracker: DialogueStateTracker,
         return _local_screen(tracker), "local patterns"
     action_server.answered()
     return events, "action server"
+
+
+_rasa_remote_run = RemoteAction.run
+
+
+async def _remote_run(self: RemoteAction, *args: Any, **kwargs: Any) -> list[Event]:
+    """RemoteAction.run; a connection failure or timeout marks the action server as down, so
+    the next turns do not wait on it."""
+    try:
+        return await _rasa_remote_run(self, *args, **kwargs)
+    except asyncio.TimeoutError:
+        action_server.failed()
+        raise
+    except RasaException as exc:
+        if isinstance(exc.__context__, (aiohttp.ClientConnectionError, asyncio.TimeoutError)):
+            action_server.failed()
+        raise
 
 
 async def _run_gate(processor: MessageProcessor, tracker: DialogueStateTracker,
@@ -290,4 +332,5 @@ def install() -> None:
     global _installed
     if not _installed:
         MessageProcessor.handle_message = handle_message  # type: ignore[method-assign]
+        RemoteAction.run = _remote_run  # type: ignore[method-assign]
         _installed = True
