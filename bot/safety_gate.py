@@ -68,8 +68,8 @@ GATE_ACTION = "action_safety_screen"
 SCREEN_TIMEOUT_S = 6.0
 # When the compact patterns see an emergency and the action server has not answered after this,
 # its health endpoint gets HEALTH_TIMEOUT_S: no answer there either, and the local lines go out.
-LOCAL_ANSWER_AFTER_S = 1.0
-HEALTH_TIMEOUT_S = 0.5
+LOCAL_ANSWER_AFTER_S = 0.9
+HEALTH_TIMEOUT_S = 0.7
 # After a failed screen or action call: the action server counts as down for this long (per Rasa
 # worker), turns are answered at once, and the screen is only probed with a short timeout.
 DOWN_FOR_S = 15.0
@@ -228,9 +228,9 @@ async def _screen(processor: MessageProcessor, tracker: DialogueStateTracker,
                 remote.cancel()
                 with contextlib.suppress(BaseException):
                     await remote
+                # Not marked as down: a server this busy may still answer the next turns.
                 log.error("safety screen: action server not answering, local patterns used "
                           "conv=%s", conversation_hash(tracker.sender_id))
-                action_server.failed()
                 return _local_screen(tracker), "local patterns"
         events = await remote
     except asyncio.CancelledError:
