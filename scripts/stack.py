@@ -534,8 +534,8 @@ class Stack:
         self.rasa = Proc("rasa-server", self.rasa_cmd(), env, self.log_dir / "rasa.log").start()
         self.ready_seconds["rasa"] = self.rasa.wait_ready(self._rasa_ready, timeout=300)
 
-    def _rasa_ready(self) -> bool:
-        status, body = http_get(f"{self.rasa_url}/status?token={self.auth_token}")
+    def _rasa_ready(self, timeout: float = 2.0) -> bool:
+        status, body = http_get(f"{self.rasa_url}/status?token={self.auth_token}", timeout)
         return status == 200 and bool(json.loads(body).get("model_file"))
 
     def restart_rasa(self, sig: int = signal.SIGKILL) -> None:
@@ -649,6 +649,11 @@ class Service:
     known_members: int = 0
 
 
+# A busy server may be slow to answer; three checks in a row with this timeout (~10 s) before a
+# restart, during which the Rasa process answers from its degraded mode.
+HEALTH_TIMEOUT_S = 3.0
+
+
 class Supervisor:
     """Keeps the stack's children running: a child that exits, or stops answering its health
     endpoint for ``unhealthy_after`` checks in a row, has its whole process group stopped (no
@@ -680,14 +685,16 @@ class Supervisor:
             Service("redis", lambda: st.redis, self._redis_healthy,
                     lambda: st.restart_redis(sig=signal.SIGTERM)),
             Service("action-server", lambda: st.actions,
-                    lambda: http_get(f"{st.action_url}/health")[0] == 200, self._restart_actions),
-            Service("rasa-server", lambda: st.rasa, st._rasa_ready, self._restart_rasa,
-                    workers=st.rasa_workers if st.rasa_workers > 1 else 0),
+                    lambda: http_get(f"{st.action_url}/health", HEALTH_TIMEOUT_S)[0] == 200,
+                    self._restart_actions),
+            Service("rasa-server", lambda: st.rasa, lambda: st._rasa_ready(HEALTH_TIMEOUT_S),
+                    self._restart_rasa, workers=st.rasa_workers if st.rasa_workers > 1 else 0),
         ]
         if st.with_console:
             services.append(Service(
                 "staff-console", lambda: st.console,
-                lambda: http_get(f"{st.console_url}/health")[0] == 200, self._restart_console))
+                lambda: http_get(f"{st.console_url}/health", HEALTH_TIMEOUT_S)[0] == 200,
+                self._restart_console))
         return services
 
     # ---- restarts -----------------------------------------------------------------------------
