@@ -14,8 +14,15 @@ configure_logging(settings.current().log_level)
 privacy.set_key(settings.current().log_hash_key)
 
 # The action server (scripts/stack.py sets ACTION_SERVER_WARMUP=1) loads the spaCy pipeline and
-# the LLM while it starts; library use (tests, the batch CLI) loads them lazily instead.
+# the LLM while it starts (scripts/action_server.py serves from one process, so this happens
+# once); library use (tests, the batch CLI) loads them lazily instead.
 if settings.current().warm_up:
     from actions.triage.service import warm_up
 
     warm_up()
+
+    # Emergencies the Rasa process answered on its own while this server or Redis was down reach
+    # the staff queue as soon as both are up.
+    from actions.escalation.outbox import start_drainer
+
+    start_drainer()

@@ -44,6 +44,9 @@ class ActionSettings:
     warm_up: bool = False
     # How long audit records and closed queue entries are kept (bot/retention.py).
     retention: Retention = field(default_factory=Retention)
+    # Emergencies the Rasa process answered alone ("" = <repo>/var/outbox), moved into the staff
+    # queue by actions/escalation/outbox.py (bot/safety_outbox.py writes them).
+    safety_outbox_dir: str = ""
     # The LLM_* variables that are set, for actions.llm.factory.backend_from_env (may hold
     # LLM_API_KEY, so not in repr).
     llm_env: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
@@ -68,6 +71,7 @@ class ActionSettings:
             scheduling_db_url=env.get("SCHEDULING_DB_URL", "").strip(),
             warm_up=env.get("ACTION_SERVER_WARMUP") == "1",
             retention=Retention.from_env(env),
+            safety_outbox_dir=env.get("SAFETY_OUTBOX_DIR", "").strip(),
             llm_env=MappingProxyType({k: env[k] for k in LLM_VARIABLES if k in env}),
         )
 

@@ -89,16 +89,24 @@ def _hits(patterns: list[str], text: str, negation_free: bool = True) -> bool:
     return False
 
 
+def kinds(text: str) -> list[str]:
+    """Which of "emergency" / "crisis" the compact patterns see in ``text`` (maybe both)."""
+    folded = _fold(text or "")
+    emergency = _hits(_EMERGENCY, folded) or _hits(_EMERGENCY_ES, folded)
+    crisis = _hits(_CRISIS, folded) or _hits(_CRISIS_ES, folded)
+    if crisis and re.search(r"pills|pastillas|tonight|esta noche|gun|pistola", folded):
+        emergency = True
+    return [kind for kind, hit in (("emergency", emergency), ("crisis", crisis)) if hit]
+
+
 def screen(text: str) -> list[str]:
     """The 911 / 988 lines for ``text``, or [] if no compact pattern fires."""
     folded = _fold(text or "")
     spanish = len(_SPANISH_HINT.findall(folded)) >= 2
-    emergency = _hits(_EMERGENCY, folded) or _hits(_EMERGENCY_ES, folded)
-    crisis = _hits(_CRISIS, folded) or _hits(_CRISIS_ES, folded)
+    found = kinds(text)
     lines: list[str] = []
-    if emergency or (crisis and re.search(r"pills|pastillas|tonight|esta noche|gun|pistola",
-                                         folded)):
+    if "emergency" in found:
         lines.append(EMERGENCY_ES if spanish else EMERGENCY_EN)
-    if crisis:
+    if "crisis" in found:
         lines.append(CRISIS_ES if spanish else CRISIS_EN)
     return lines

@@ -32,7 +32,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -80,6 +80,38 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _private_files_and_die_with_parent() -> None:
+    """As ``_die_with_parent``, and every file the child creates is 0600 (Redis's data)."""
+    os.umask(0o077)
+    _die_with_parent()
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live (not zombie) processes of a process group, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # fields: state, ppid, pgrp, ...
+        if len(fields) > 2 and fields[0] != "Z" and int(fields[2]) == pgid:
+            found.append(int(entry.name))
+    return found
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def http_get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (local URLs)
@@ -98,13 +130,16 @@ class Proc:
     log_path: Path
     popen: subprocess.Popen | None = None
     started_at: float = 0.0
+    private_files: bool = False
 
     def start(self) -> Proc:
         log = open_private_log(self.log_path)
         self.started_at = time.monotonic()
         self.popen = subprocess.Popen(
             self.cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_private_files_and_die_with_parent if self.private_files
+            else _die_with_parent,
         )
         log.close()
         return self
@@ -124,20 +159,29 @@ class Proc:
             return ""
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
-        """Signal the whole process group, escalate to SIGKILL after ``timeout``."""
-        if self.popen is None or self.popen.poll() is not None:
+        """Signal the whole process group, escalate to SIGKILL after ``timeout``.
+
+        Also when the leader is already dead: a SIGKILLed Rasa main process leaves its Sanic
+        workers (same group) serving on the port, and the action server's leaves its children."""
+        if self.popen is None:
             return
-        with contextlib.suppress(ProcessLookupError):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.popen.pid, sig)
         try:
             self.popen.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.popen.pid, signal.SIGKILL)
             self.popen.wait(timeout=10)
-        # Workers may outlive the leader for a moment; make sure the group is gone.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signal.SIGKILL)
+        deadline = time.monotonic() + timeout
+        while group_members(self.popen.pid) and time.monotonic() < deadline:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
+            time.sleep(0.1)
+
+    def members(self) -> list[int]:
+        """Pids still in this child's process group (the leader and e.g. Rasa's workers)."""
+        return group_members(self.popen.pid) if self.popen is not None else []
 
     def wait_ready(self, check, timeout: float) -> float:
         """Poll ``check()`` until true; return seconds since start. Fails fast if the child died."""
@@ -375,6 +419,9 @@ class Stack:
     web_port: int = 0
     console_port: int = 0
     with_console: bool = True
+    redis_port: int = 0
+    # The embedded Redis's data (append-only file, snapshots); default <log_dir>/redis.
+    redis_dir: Path | None = None
     rasa_workers: int = int(os.environ.get("SANIC_WORKERS", "2"))
     model: Path = RASA_MODEL
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -428,6 +475,8 @@ class Stack:
         # The demo page's own origin may connect to the web chat unless settings say otherwise.
         env.setdefault("WEBCHAT_ALLOWED_ORIGINS", self.web_url)
         env.setdefault("WEBCHAT_SESSION_SECRET", webchat_secret(self.log_dir))
+        # Emergencies the Rasa process answers alone wait here for the staff queue.
+        env.setdefault("SAFETY_OUTBOX_DIR", str(self.log_dir / "outbox"))
         if self.twilio_recorder:
             # The sink replaces any partial real settings: nothing can reach the real Twilio.
             env.update({
@@ -452,19 +501,40 @@ class Stack:
                 raise RuntimeError(f"REDIS_URL is set but Redis does not answer PING at "
                                    f"{self.redis_settings.host}:{self.redis_settings.port}")
             return
-        # Embedded throwaway Redis: loopback only, no persistence, data dir under the log dir.
-        port = free_port()
-        data_dir = self.log_dir / "redis"
-        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Embedded Redis: loopback only, durable (append-only file + snapshots) under the state
+        # directory, so a restart keeps STOP opt-outs, staff accounts, conversations and the queue.
+        port = self.redis_port or free_port()
+        self.redis_port = port
         self.redis_settings = RedisSettings("127.0.0.1", port)
-        self.redis = Proc(
-            "redis",
-            [redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(data_dir), "--protected-mode", "yes"],
-            dict(os.environ), self.log_dir / "redis.log",
-        ).start()
+        self.redis = Proc("redis", self.redis_cmd(port), dict(os.environ),
+                          self.log_dir / "redis.log", private_files=True).start()
         self.ready_seconds["redis"] = self.redis.wait_ready(
             lambda: redis_ping("127.0.0.1", port), timeout=20)
+
+    @property
+    def redis_data_dir(self) -> Path:
+        return self.redis_dir or self.log_dir / "redis"
+
+    def redis_cmd(self, port: int) -> list[str]:
+        data_dir = self.redis_data_dir
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data_dir.chmod(0o700)
+        for path in data_dir.rglob("*"):  # files of an older run, made before the umask
+            path.chmod(0o700 if path.is_dir() else 0o600)
+        return [redis_binary(), "--port", str(port), "--bind", "127.0.0.1",
+                "--protected-mode", "yes", "--dir", str(data_dir),
+                # Every write is in the append-only file within a second; snapshots besides.
+                "--appendonly", "yes", "--appendfsync", "everysec",
+                "--save", "300 1", "--save", "60 1000"]
+
+    def restart_redis(self, sig: int = signal.SIGKILL) -> None:
+        """Kill the embedded Redis (SIGKILL: a crash) and start it on the same port and data."""
+        assert self.redis is not None and self.redis_settings is not None
+        self.redis.stop(sig=sig)
+        self.redis = Proc("redis", self.redis_cmd(self.redis_settings.port), dict(os.environ),
+                          self.log_dir / "redis.log", private_files=True).start()
+        port = self.redis_settings.port
+        self.redis.wait_ready(lambda: redis_ping("127.0.0.1", port), timeout=20)
 
     def start_actions(self) -> None:
         self.action_port = self.action_port or free_port()
@@ -499,8 +569,8 @@ class Stack:
         self.rasa = Proc("rasa-server", self.rasa_cmd(), env, self.log_dir / "rasa.log").start()
         self.ready_seconds["rasa"] = self.rasa.wait_ready(self._rasa_ready, timeout=300)
 
-    def _rasa_ready(self) -> bool:
-        status, body = http_get(f"{self.rasa_url}/status?token={self.auth_token}")
+    def _rasa_ready(self, timeout: float = 2.0) -> bool:
+        status, body = http_get(f"{self.rasa_url}/status?token={self.auth_token}", timeout)
         return status == 200 and bool(json.loads(body).get("model_file"))
 
     def restart_rasa(self, sig: int = signal.SIGKILL) -> None:
@@ -540,6 +610,15 @@ class Stack:
                  username], env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
         if done.returncode != 0:
             raise RuntimeError(f"could not create console account: {done.stderr.strip()}")
+
+    def staff_usernames(self) -> list[str]:
+        """Console account names (empty if they cannot be listed)."""
+        done = subprocess.run(
+            [str(VENVS / "actions/bin/python"), "-m", "console.accounts", "list"],
+            env=self.base_env(), capture_output=True, text=True, timeout=60, cwd=ROOT)
+        if done.returncode != 0:
+            return []
+        return [line.split()[0] for line in done.stdout.splitlines()[1:] if line.strip()]
 
     def start_site(self) -> None:
         self.web_port = self.web_port or free_port()
@@ -590,6 +669,184 @@ class Stack:
             return json.loads(resp.read())
 
 
+@dataclass
+class Service:
+    """One supervised child: how to find it, check it and start it again."""
+
+    name: str
+    proc: Callable[[], Proc | None]
+    healthy: Callable[[], bool]
+    restart: Callable[[], None]
+    workers: int = 0  # processes the leader forks (Rasa's Sanic workers)
+    unhealthy_checks: int = 0
+    restarts_in_row: int = 0
+    last_restart: float = 0.0
+    known_members: int = 0
+
+
+# A busy server may be slow to answer; three checks in a row with this timeout (~10 s) before a
+# restart, during which the Rasa process answers from its degraded mode.
+HEALTH_TIMEOUT_S = 3.0
+
+
+class Supervisor:
+    """Keeps the stack's children running: a child that exits, or stops answering its health
+    endpoint for ``unhealthy_after`` checks in a row, has its whole process group stopped (no
+    orphans: Rasa's workers, the action server's children) and is started again on the same port,
+    with a backoff of 1, 2, 4 ... ``max_backoff`` s between restarts in a row. Every event is
+    printed and appended to ``<log_dir>/supervisor.log``.
+
+    A Rasa worker that dies while another still serves is logged, not restarted: restarting Rasa
+    would take every worker (and 30 s of model loading) away from patients; the server restarts
+    when its last worker is gone or its main process dies."""
+
+    def __init__(self, stack: Stack, interval: float = 1.0, unhealthy_after: int = 3,
+                 max_backoff: float = 30.0, out: Callable[[str], None] | None = None) -> None:
+        self.stack = stack
+        self.interval = interval
+        self.unhealthy_after = unhealthy_after
+        self.max_backoff = max_backoff
+        self.out = out or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.events: list[str] = []
+        self._stop = threading.Event()
+        self._paused = threading.Event()  # e.g. to keep a stopped Redis down in a test
+        self._checking = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.services = self._services()
+
+    def _services(self) -> list[Service]:
+        st = self.stack
+        services = [
+            Service("redis", lambda: st.redis, self._redis_healthy,
+                    lambda: st.restart_redis(sig=signal.SIGTERM)),
+            Service("action-server", lambda: st.actions,
+                    lambda: http_get(f"{st.action_url}/health", HEALTH_TIMEOUT_S)[0] == 200,
+                    self._restart_actions),
+            Service("rasa-server", lambda: st.rasa, lambda: st._rasa_ready(HEALTH_TIMEOUT_S),
+                    self._restart_rasa, workers=st.rasa_workers if st.rasa_workers > 1 else 0),
+        ]
+        if st.with_console:
+            services.append(Service(
+                "staff-console", lambda: st.console,
+                lambda: http_get(f"{st.console_url}/health", HEALTH_TIMEOUT_S)[0] == 200,
+                self._restart_console))
+        return services
+
+    # ---- restarts -----------------------------------------------------------------------------
+    def _redis_healthy(self) -> bool:
+        rs = self.stack.redis_settings
+        return rs is not None and redis_ping(rs.host, rs.port, rs.password)
+
+    def _restart_actions(self) -> None:
+        assert self.stack.actions is not None
+        self.stack.actions.stop()
+        self._wait_port_free(self.stack.action_port)
+        self.stack.start_actions()
+
+    def _restart_rasa(self) -> None:
+        assert self.stack.rasa is not None
+        self.stack.rasa.stop()
+        self._wait_port_free(self.stack.rasa_port)
+        self.stack.start_rasa()
+
+    def _restart_console(self) -> None:
+        assert self.stack.console is not None
+        self.stack.console.stop()
+        self._wait_port_free(self.stack.console_port)
+        self.stack.start_console()
+
+    @staticmethod
+    def _wait_port_free(port: int, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not port_is_free(port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    # ---- the loop -----------------------------------------------------------------------------
+    def log(self, line: str) -> None:
+        stamped = f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} supervisor: {line}"
+        self.events.append(line)
+        self.out(stamped)
+        with contextlib.suppress(OSError), (self.stack.log_dir / "supervisor.log").open("a") as f:
+            f.write(stamped + "\n")
+
+    def check(self, service: Service) -> None:
+        proc = service.proc()
+        if proc is None:
+            return  # not ours (a configured REDIS_URL)
+        reason = ""
+        if not proc.alive():
+            code = proc.popen.returncode if proc.popen is not None else None
+            reason = f"exited (code {code})"
+        else:
+            if service.workers:
+                workers = len(proc.members()) - 1
+                if workers < service.known_members:
+                    self.log(f"{service.name}: a worker exited ({workers} of "
+                             f"{service.workers} left)")
+                service.known_members = workers
+            ok = False
+            with contextlib.suppress(OSError, ValueError):
+                ok = service.healthy()
+            service.unhealthy_checks = 0 if ok else service.unhealthy_checks + 1
+            if service.unhealthy_checks >= self.unhealthy_after:
+                reason = f"failed {service.unhealthy_checks} health checks in a row"
+            elif ok and time.monotonic() - service.last_restart > 60:
+                service.restarts_in_row = 0
+        if reason:
+            self._restart(service, reason)
+
+    def _restart(self, service: Service, reason: str) -> None:
+        delay = min(self.max_backoff, 2.0 ** service.restarts_in_row) if \
+            service.restarts_in_row else 0.0
+        self.log(f"{service.name} {reason}; restarting"
+                 + (f" in {delay:.0f} s" if delay else ""))
+        if self._stop.wait(delay):
+            return
+        service.restarts_in_row += 1
+        service.last_restart = time.monotonic()
+        service.unhealthy_checks = 0
+        try:
+            service.restart()
+        except RuntimeError as exc:  # did not come up: the next check tries again, later
+            self.log(f"{service.name} restart failed: {str(exc).splitlines()[0]}")
+            return
+        proc = service.proc()
+        service.known_members = len(proc.members()) - 1 if proc else 0
+        self.log(f"{service.name} restarted (pid {proc.pid if proc else '?'})")
+
+    def run(self, stopping: threading.Event | None = None) -> None:
+        """Check every child each ``interval`` s until ``stopping`` (or ``stop()``) is set."""
+        stopping = stopping or self._stop
+        for service in self.services:
+            proc = service.proc()
+            service.known_members = len(proc.members()) - 1 if proc else 0
+        while not stopping.is_set() and not self._stop.is_set():
+            with self._checking:
+                for service in self.services:
+                    if stopping.is_set() or self._stop.is_set() or self._paused.is_set():
+                        break
+                    self.check(service)
+            stopping.wait(self.interval)
+
+    def pause(self) -> None:
+        """No checks (nor restarts) until ``resume``; returns once a running check is over."""
+        with self._checking:
+            self._paused.set()
+
+    def resume(self) -> None:
+        self._paused.clear()
+
+    def start(self) -> Supervisor:
+        self._thread = threading.Thread(target=self.run, name="supervisor", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=120)
+
+
 @contextlib.contextmanager
 def running_stack(log_dir: Path, **kwargs: object) -> Iterator[Stack]:
     stack = Stack(log_dir=log_dir, **kwargs)  # type: ignore[arg-type]
@@ -610,6 +867,10 @@ def bootstrap_console_admin(stack: Stack) -> str:
     password = os.environ.get("CONSOLE_ADMIN_PASSWORD", "")
     if not password and not stack.redis:
         return "create accounts with: make staff-user USER_NAME=name ROLE=agent|supervisor"
+    if not password and "admin" in stack.staff_usernames():
+        # The embedded Redis is durable: the admin account of an earlier run is kept as it is.
+        return ("sign in as admin with the password shown by the first run (forgotten: "
+                "python -m console.accounts set-password admin)")
     shown = not password
     password = password or secrets.token_urlsafe(12)
     try:
@@ -655,6 +916,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    busy = [f"{name} {port}" for name, port in (
+        ("Rasa", args.rasa_port), ("action server", args.action_port), ("demo page", args.web_port),
+        ("console", args.console_port)) if port and not port_is_free(port)]
+    if busy:
+        print(f"ERROR: port(s) in use: {', '.join(busy)} — is another `make run` still running? "
+              "Stop it, or choose other ports (RASA_PORT, ACTION_PORT, WEB_PORT, CONSOLE_PORT).",
+              file=sys.stderr)
+        return 1
     print("Starting Redis, the action server and the Rasa server (about 20-40 s)...", flush=True)
     try:
         stack.start()
@@ -682,13 +951,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         flush=True,
     )
     try:
-        while not stopping.is_set():
-            for proc in (stack.redis, stack.actions, stack.rasa, stack.console):
-                if proc and not proc.alive():
-                    print(f"ERROR: {proc.name} stopped unexpectedly:\n{proc.log_tail()}",
-                          file=sys.stderr)
-                    stopping.set()
-            stopping.wait(1.0)
+        Supervisor(stack).run(stopping)
     finally:
         print("Stopping...", flush=True)
         stack.stop()

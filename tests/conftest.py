@@ -4,6 +4,7 @@ server and the Rasa server once per test session — the same code path as `make
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,6 +42,8 @@ def stack(output_dir: Path) -> Iterator[Stack]:
     db = log_dir / "scheduling.sqlite3"
     for path in log_dir.glob("scheduling.sqlite3*"):
         path.unlink()
+    # The embedded Redis is durable (scripts/stack.py): each session starts from an empty one.
+    shutil.rmtree(log_dir / "redis", ignore_errors=True)
     # Every request comes from 127.0.0.1 and some tests drive one conversation fast: the rate
     # limits are tested on their own stack (tests/security).
     s = Stack(log_dir=log_dir, extra_env={"LOG_LEVEL": "INFO", "SCHEDULING_DB": str(db),

@@ -8,7 +8,7 @@ request_validation, settings, ...) are imported by tests in the 3.11 venv, where
 import importlib.util
 
 if importlib.util.find_spec("rasa") is not None:
-    from bot import conversation_hash, log_privacy, rasa_speedups, safety_gate
+    from bot import conversation_hash, degraded, log_privacy, rasa_speedups, safety_gate
     from bot.channels.settings import ChannelSettings
 
     conversation_hash.set_key(ChannelSettings.from_env().log_hash_key)
@@ -16,3 +16,5 @@ if importlib.util.find_spec("rasa") is not None:
     rasa_speedups.install()
     # Every patient message is screened for red flags and crisis before anything else.
     safety_gate.install()
+    # A turn that cannot run (Redis down, a failed turn) still answers, 911 / 988 first.
+    degraded.install()

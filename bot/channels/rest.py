@@ -30,6 +30,7 @@ from bot.channels.rate_limit_store import RateLimiter
 from bot.channels.request_validation import InvalidChatRequest, decode_body, parse_chat_request
 from bot.channels.settings import ChannelSettings
 from bot.conversation_hash import conversation_hash
+from bot.lock_store import arrival_time, reserve_turn
 from bot.log_frames import frames
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class PatientRestInput(RestInput):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            arrived = arrival_time(request)
             try:
                 chat = parse_chat_request(decode_body(request.body))
             except InvalidChatRequest as exc:
@@ -83,10 +85,12 @@ class PatientRestInput(RestInput):
                     [{"recipient_id": chat.sender, "text": line} for line in lines], status=429)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(
-                    UserMessage(chat.message, collector, chat.sender, input_channel=self.name(),
-                                metadata=chat.metadata)
-                )
+                # Its place in the conversation's turn order: the time the request arrived.
+                with reserve_turn(request.app, chat.sender, arrived):
+                    await on_new_message(
+                        UserMessage(chat.message, collector, chat.sender,
+                                    input_channel=self.name(), metadata=chat.metadata)
+                    )
             except CancelledError:
                 log.error("rest turn cancelled conv=%s", conversation_hash(chat.sender))
             except Exception as exc:  # never leak a stack trace (or the text) to client or log

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs
 
 import requests
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -43,6 +44,8 @@ from bot.channels.sms_render import Rendered
 from bot.channels.twilio_policy import Keyword, keyword, sender_id, signed_url
 from bot.channels.twilio_store import TwilioStore
 from bot.conversation_hash import conversation_hash
+from bot.degraded import degraded_lines
+from bot.lock_store import Place, arrival_time, reserve_turn
 from bot.log_frames import frames
 
 log = logging.getLogger(__name__)
@@ -185,6 +188,7 @@ class TwilioInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            arrived = arrival_time(request)
             try:
                 params = _FormParams(parse_qs((request.body or b"").decode(),
                                               keep_blank_values=True, strict_parsing=False))
@@ -199,10 +203,23 @@ class TwilioInput(InputChannel):
             address = (params.get("From") or [""])[0]
             if not message_sid or not address:
                 return response.text("MessageSid and From are required", status=400)
-            if await self.store.first_delivery(message_sid):
-                self._spawn(self.handle(params, message_sid, address, on_new_message))
-            else:
-                log.info("%s duplicate webhook ignored", self.name())
+            # The place in the conversation's turn order is taken first, before anything awaits:
+            # the order turns run in is the order the webhooks arrived.
+            sender = sender_id(address, self.settings.channel_id_key)
+            with reserve_turn(request.app, sender, arrived) as place:
+                try:
+                    first = await self.store.first_delivery(message_sid)
+                except RedisError as exc:
+                    # Answering twice beats never answering: handled without the dedupe marker.
+                    log.error("%s dedupe unavailable error=%s", self.name(), type(exc).__name__)
+                    first = True
+                if first:
+                    self._spawn(self.handle(params, message_sid, address, on_new_message,
+                                            place))
+                else:
+                    log.info("%s duplicate webhook ignored", self.name())
+                    if place is not None:
+                        place.give_back_unused()
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return bp
@@ -214,15 +231,31 @@ class TwilioInput(InputChannel):
 
     # ---- one inbound message ------------------------------------------------------------------
     async def handle(self, params: Mapping[str, list[str]], message_sid: str, address: str,
-                     on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+                     on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                     place: Place | None = None) -> None:
         sender = sender_id(address, self.settings.channel_id_key)
         try:
+            if place is not None:
+                # First our turn, then a slot: a task holding a slot never waits for a turn
+                # whose task waits for a slot.
+                await place.wait_until_first()
             async with self._turn_slots:
                 await self._handle(params, message_sid, address, sender, on_new_message)
+        except RedisError as exc:
+            # Redis is down: no opt-out list, no number mapping. The patient still gets the
+            # 911 / 988 lines (if they apply) and the clinic's number, straight to their address.
+            log.error("%s turn without Redis conv=%s error=%s at=%s", self.name(),
+                      conversation_hash(sender), type(exc).__name__, frames(exc))
+            body = (params.get("Body") or [""])[0].strip()[:MAX_BODY_CHARS]
+            await self.send_without_store(address, sender, degraded_lines(
+                sender, body, self.name()))
         except Exception as exc:  # a background task: log (hash + type only) instead of losing it
             log.error("%s turn failed conv=%s error=%s at=%s",
                       self.name(), conversation_hash(sender),
                       type(exc).__name__, frames(exc))
+        finally:
+            if place is not None:
+                place.give_back_unused()
 
     async def _handle(self, params: Mapping[str, list[str]], message_sid: str, address: str,
                       sender: str, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
@@ -309,6 +342,19 @@ class TwilioInput(InputChannel):
         calls = await self.outbound_params(sender, recipient, rendered.bodies)
         for i, params in enumerate(calls):
             await self.send_once(f"{self.name()}:{key}:{i}", params, sender)
+
+    async def send_without_store(self, address: str, sender: str, lines: list[str]) -> None:
+        """Send without Redis (no claim, no opt-out list): only for the degraded reply."""
+        bodies = [b for line in lines for b in sms_render.split_message(line)]
+        # The base class's plain messages: the patient just wrote, so WhatsApp's window is open.
+        recipient = self.normalise_address(address)
+        for params in await TwilioInput.outbound_params(self, sender, recipient, bodies):
+            try:
+                await asyncio.to_thread(self.sender.create, params)
+            except Exception as exc:
+                log.error("%s degraded send failed conv=%s error=%s", self.name(),
+                          conversation_hash(sender), type(exc).__name__)
+                return
 
     async def send_once(self, idempotency_key: str, params: Mapping[str, str],
                         sender: str) -> None:

@@ -11,6 +11,10 @@ import json
 import time
 
 from redis import asyncio as aioredis
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 from bot.channels.sms_render import Option
 from bot.channels.twilio_policy import WHATSAPP_WINDOW_S
@@ -34,8 +38,13 @@ class TwilioStore:
     def redis(self) -> aioredis.Redis:
         # Created lazily, i.e. inside the Sanic worker's event loop (workers are forked after the
         # channel objects are built).
+        # Pooled connections die with a restarted Redis: a command that meets one is retried on a
+        # fresh connection instead of failing the webhook.
         if self._redis is None:
-            self._redis = aioredis.from_url(self.url, decode_responses=True)
+            self._redis = aioredis.from_url(
+                self.url, decode_responses=True, socket_connect_timeout=1.0, socket_timeout=2.0,
+                retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+                retry_on_error=[RedisConnectionError, RedisTimeoutError])
         return self._redis
 
     async def first_delivery(self, message_sid: str) -> bool:
