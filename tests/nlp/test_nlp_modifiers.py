@@ -58,3 +58,25 @@ def test_denied_modifier_is_not_counted(facts_of) -> None:
 )
 def test_patterns_combine_finding_and_modifier(text, age, level) -> None:
     assert assess(text, age=age).disposition == level
+
+
+def test_new_findings_carry_short_lay_examples_for_the_semantic_matcher() -> None:
+    # Findings added for patterns and topics carry `examples:` (short lay phrasings) that a
+    # paraphrase-tolerant matcher can compare clauses with; ids stay stable.
+    from pathlib import Path
+
+    import yaml
+
+    from actions.nlp.lexicon import DEFAULT_LEXICON, load_lexicon
+
+    raw = yaml.safe_load(Path(DEFAULT_LEXICON).read_text(encoding="utf-8"))["concepts"]
+    with_examples = {cid: spec["examples"] for cid, spec in raw.items()
+                     if spec and spec.get("examples")}
+    assert len(with_examples) >= 60
+    concepts = load_lexicon().concepts
+    for cid, examples in with_examples.items():
+        assert cid in concepts and concepts[cid].category != "idiom", cid
+        assert all(isinstance(e, str) and 2 <= len(e.split()) <= 14 for e in examples), cid
+    for cid in ("recent_travel", "recent_surgery", "recent_birth", "long_term_condition",
+                "treatment_not_helping", "near_fainting", "bilious_vomit", "cant_keep_fluids_down"):
+        assert cid in with_examples, cid
