@@ -56,5 +56,5 @@ def test_held_out_half_floors(heldout) -> None:
 
 
 HELDOUT_FLOORS = {
-    "emergency_recall": 0.86, "accuracy": 0.87, "self_care": 0.78, "crisis_recall": 0.875,
+    "emergency_recall": 0.88, "accuracy": 0.87, "self_care": 0.78, "crisis_recall": 1.0,
 }
