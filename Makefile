@@ -76,10 +76,12 @@ triage-batch: setup
 	@if [ -z "$(IN)" ] || [ -z "$(OUT)" ]; then echo "usage: make triage-batch IN=cases.csv OUT=results.csv" >&2; exit 2; fi
 	@$(ACT) -m actions.triage.batch "$(IN)" "$(OUT)"
 
-## Metrics on the development set: rules floor (fast); LLM=1 runs the full pipeline incl. the LLM.
+## Metrics on the dev set and the lay set's two halves (rules floor); LLM=1: full pipeline on the dev set.
 triage-eval: setup
 	@if [ -n "$(LLM)" ]; then $(ACT) -m actions.triage.batch --evaluate tests/triage_eval/dev_cases.csv; \
-	 else $(ACT) -m actions.core.triage.evaluate tests/triage_eval/dev_cases.csv $(ARGS); fi
+	 else $(ACT) -m actions.core.triage.evaluate tests/triage_eval/dev_cases.csv $(ARGS) && \
+	 for f in lay_cases_dev lay_cases_heldout; do echo "== $$f"; \
+	 $(ACT) -m actions.core.triage.evaluate tests/triage_eval/$$f.csv $(ARGS) || exit 1; done; fi
 
 ## Staff console account (asks for the password; REDIS_URL must point at the console's Redis).
 staff-user: setup

@@ -14,6 +14,7 @@ from actions.nlp import quantities as q
 from actions.nlp.lexicon import load_lexicon
 
 FEVER_C = 38.0  # NHS / CDC: 38 °C (100.4 °F) or above is a fever
+_VAGUE_FEVER = re.compile(r"\b(?:slight|bit of|little|small|mild|low)\b", re.IGNORECASE)
 LOW_TEMP_C = 35.0  # below this counts as a dangerously low body temperature
 
 
@@ -197,6 +198,11 @@ def extract_facts(text: str, age: float | None = None, sex: str | None = None) -
     if temperature is not None and temperature >= FEVER_C:
         present.add("fever")  # a measured fever counts even if the word "fever" is never used
         absent.discard("fever")
+    elif temperature is not None and "fever" in present and all(
+        _VAGUE_FEVER.search(f.text) for f in findings if f.concept == "fever" and f.present
+    ):
+        # "a slight temp of 37.8": the thermometer, not the hedged word, says whether it is a fever
+        present.discard("fever")
     if temperature is not None and temperature < LOW_TEMP_C:
         present.add("low_body_temperature")
     pregnant = "pregnancy" in present

@@ -28,7 +28,9 @@ _BODY_PART_TEMPLATES = (
     r"{part} " + _PAIN_WORDS,
     r"(?:pain|pains|ache|aching|hurts?|hurting|soreness|discomfort|cramps?|cramping|"
     r"tenderness|agony) "
-    r"(?:in|on|at|around|behind|under|across) (?:the (?:\w+ ){1,2}of )?(?:{POSS} )?{SIDE}{part}",
+    # "pain in the back of my head", and without the article: "pain in lower left of my belly"
+    r"(?:in|on|at|around|behind|under|across) (?:(?:the )?(?:\w+ ){1,2}of )?"
+    r"(?:{POSS} )?{SIDE}{part}",
     r"(?:sore|painful|aching|achy|hurting|tender|throbbing|swollen) {SIDE}{part}",
     r"{POSS} {SIDE}{part} {BE}{INT}"
     r"(?:sore|hurting|painful|aching|killing me|murdering me|hurts?|throbbing|tender|agony|"

@@ -136,11 +136,15 @@ _SCORE = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:/|out of|outta|of)\s*10(?!\d)")
 _SEVERITY_WORDS = [
     (
         9,
-        r"excruciating|unbearable|agoni[sz]ing|worst|extreme|crippling|the worst|10/10|can'?t bear",
+        r"excruciating|unbearable|agoni[sz]ing|worst|extreme|crippling|the worst|10/10|can'?t bear|"
+        # everyday words for "as bad as it gets" (NHS 111 asks "can you stand up / move?")
+        r"explosive|never had anything like it|can'?t stand up|cannot stand up|doubled over|"
+        r"doubling over|can'?t even move|too painful to (?:move|walk|touch)",
     ),
     (
         8,
-        r"severe|severely|terrible|horrible|horrendous|intense|really really bad|screaming in pain",
+        r"severe|severely|terrible|horrible|horrendous|intense|really really bad|screaming in pain|"
+        r"can barely move|can hardly move|can'?t sleep (?:for|with) (?:the )?pain",
     ),
     (
         7,

@@ -17,8 +17,9 @@ if TYPE_CHECKING:  # the engine stays importable (and testable) without spaCy
     from actions.nlp.extract import Facts
 
 SEVERE_SCORE = 7  # 7/10 or "severe" words
+MILD_SCORE = 3  # 3/10 or "mild", "a bit of" words
 LONG_DURATION_HOURS = 336  # two weeks
-MAX_QUESTIONS = 3
+MAX_QUESTIONS = 4  # red-flag and modifier questions offered; the interview caps the total at 6
 
 
 @dataclass
@@ -45,6 +46,8 @@ def _concepts(facts: Facts) -> set[str]:
     present = set(facts.present)
     if facts.severity is not None and facts.severity >= SEVERE_SCORE:
         present.add("severe")
+    if facts.severity is not None and facts.severity <= MILD_SCORE:
+        present.add("mild")  # "a bit of", "slight", 0-3/10: tolerable, the self-care range
     if facts.duration_hours is not None and facts.duration_hours >= LONG_DURATION_HOURS:
         present.add("long_duration")
     if _is_child(facts):
@@ -108,7 +111,7 @@ def matches(rule: Rule, facts: Facts, present: set[str]) -> bool:
     w = rule.when
     if not all(c in present for c in w.get("all") or []):
         return False
-    for key in ("any", "any2"):
+    for key in ("any", "any2", "any3"):
         names = w.get(key)
         if names and not any(c in present for c in names):
             return False
@@ -180,9 +183,10 @@ def age_group(facts: Facts) -> str:
 
 
 def _vulnerable(facts: Facts) -> bool:
-    """Self-care is never the answer for a baby under 3 months or a weakened immune system."""
+    """Self-care is never the answer for a baby under 3 months or a weakened immune system, nor
+    when home care was tried and did not help ("tried everything from the chemist")."""
     young = facts.age_years is not None and facts.age_years < 0.25
-    return young or "immunosuppressed" in facts.present
+    return young or bool({"immunosuppressed", "treatment_not_helping"} & facts.present)
 
 
 def assess_facts(

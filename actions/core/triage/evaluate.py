@@ -5,8 +5,10 @@
 Columns: case_id,age,sex,message,expected_disposition,expected_crisis,cf_group
 (extra columns ignored).
 Prints accuracy per level, overall accuracy, emergency recall, crisis recall,
-under-/over-triage rates
-and counterfactual agreement (share of cf_group groups whose members all get the same disposition).
+under-/over-triage rates,
+counterfactual agreement (share of cf_group groups whose members all get the same disposition)
+and the three-level figures an outside check uses: emergency or crisis -> "emergency",
+urgent or routine -> "clinician", self_care -> "self_care".
 """
 
 from __future__ import annotations
@@ -87,6 +89,28 @@ def run(cases: Iterable[Case], assess: Callable[..., Assessment]) -> list[Outcom
     return out
 
 
+def three_level(disposition: str, crisis: bool) -> str:
+    """Collapse a disposition to the three levels patients act on: go now, see someone, home."""
+    if crisis or is_emergency(disposition):
+        return "emergency"
+    return "self_care" if disposition == "self_care" else "clinician"
+
+
+def _three_level_figures(outcomes: list[Outcome]) -> dict[str, float]:
+    pairs = [(three_level(o.case.expected, o.case.expected_crisis),
+              three_level(o.disposition, o.crisis)) for o in outcomes]
+
+    def recall(level: str) -> float:
+        rows = [got for want, got in pairs if want == level]
+        return sum(got == level for got in rows) / len(rows) if rows else 1.0
+
+    return {
+        "three_level_accuracy": sum(w == g for w, g in pairs) / len(pairs) if pairs else 0.0,
+        "three_level_emergency_recall": recall("emergency"),
+        "three_level_self_care_recall": recall("self_care"),
+    }
+
+
 def metrics(outcomes: list[Outcome]) -> dict[str, float | int | dict[str, float]]:
     n = len(outcomes)
     per_level: dict[str, float] = {}
@@ -124,6 +148,7 @@ def metrics(outcomes: list[Outcome]) -> dict[str, float | int | dict[str, float]
         "counterfactual_agreement": (
             sum(len(d) == 1 for d in groups.values()) / len(groups) if groups else 1.0
         ),
+        **_three_level_figures(outcomes),
     }
 
 
@@ -134,6 +159,7 @@ def report(m: dict, outcomes: list[Outcome], show_errors: bool = False) -> str:
     for key in (
         "overall_accuracy", "emergency_recall", "crisis_recall", "crisis_false_positive_rate",
         "under_triage_rate", "over_triage_rate", "counterfactual_agreement",
+        "three_level_accuracy", "three_level_emergency_recall", "three_level_self_care_recall",
     ):  # fmt: skip
         lines.append(f"{key}: {m[key]:.1%}")
     lines.append(f"counterfactual_groups: {m['counterfactual_groups']}")

@@ -33,6 +33,7 @@ MAX_ASKS = 3
 DERIVED_CONCEPTS = frozenset(
     {
         "severe",
+        "mild",
         "is_child",
         "young_child",
         "is_male",
@@ -43,7 +44,7 @@ DERIVED_CONCEPTS = frozenset(
     }
 )
 
-CONCEPT_KEYS = ("all", "any", "any2", "none")
+CONCEPT_KEYS = ("all", "any", "any2", "any3", "none")
 RANGE_KEYS = (
     "age_min", "age_max", "temp_c_min", "temp_c_max", "duration_hours_min", "duration_hours_max",
     "severity_min", "severity_max", "pregnancy_weeks_min", "pregnancy_weeks_max",

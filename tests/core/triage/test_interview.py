@@ -98,3 +98,23 @@ def test_i_dont_know_never_lowers_urgency() -> None:
         state.asked.append(qid)
         record_answer(state, qid, "I don't know")
     assert next_question(state).assessment.disposition == before
+
+
+def test_breathlessness_interview_asks_the_deciding_modifier() -> None:
+    # "Short of breath" alone is urgent; after an operation or a long journey it is an emergency.
+    state = InterviewState("I've been short of breath today", age_years=45)
+    step = next_question(state)
+    asked = []
+    while not step.done and step.question_id != "sob_clot":
+        asked.append(step.question_id)
+        state.asked.append(step.question_id)
+        record_answer(state, step.question_id, "no")
+        step = next_question(state)
+    assert step.question_id == "sob_clot", asked
+    assert len(state.asked) < MAX_QUESTIONS
+    before = step.assessment.disposition
+    state.asked.append("sob_clot")
+    record_answer(state, "sob_clot", "yes, I flew back from Australia on Sunday")
+    after = next_question(state)
+    assert before == "urgent"
+    assert after.done and after.assessment.disposition == "emergency"
