@@ -91,11 +91,11 @@ def main() -> int:
         def run(text: str) -> object:
             saved = semantic.semantic_findings
             if not on:
-                semantic.semantic_findings = lambda: None  # type: ignore[assignment]
+                semantic.semantic_findings = lambda: None
             try:
                 return extract_facts(text)
             finally:
-                semantic.semantic_findings = saved  # type: ignore[assignment]
+                semantic.semantic_findings = saved
         return run
 
     for m in SCREENING[:3] + FAQ[:3]:  # warm-up: pipeline, model, caches
