@@ -37,10 +37,11 @@ class ActionSettings:
     clinic_now: str = ""
     # Load the spaCy pipeline and the LLM at start (scripts/stack.py sets it for the server).
     warm_up: bool = False
-    # Sentence embeddings (all-MiniLM-L6-v2, local): FAQ answers confirmed by embeddings, and
-    # triage findings added from lay paraphrases. "0" turns either off (word matching only).
+    # Sentence embeddings (all-MiniLM-L6-v2, local): FAQ answers confirmed by embeddings (on:
+    # fewer wrong answers), and triage findings added from lay paraphrases (off: it changed no
+    # level on our case sets and costs more than its latency budget; see docs/architecture.md).
     faq_semantic: bool = True
-    triage_semantic: bool = True
+    triage_semantic: bool = False
     # The LLM_* variables that are set, for actions.llm.factory.backend_from_env (may hold
     # LLM_API_KEY, so not in repr).
     llm_env: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
@@ -64,7 +65,7 @@ class ActionSettings:
             clinic_now=env.get("CLINIC_NOW", "").strip(),
             warm_up=env.get("ACTION_SERVER_WARMUP") == "1",
             faq_semantic=env.get("FAQ_SEMANTIC", "1").strip() != "0",
-            triage_semantic=env.get("TRIAGE_SEMANTIC", "1").strip() != "0",
+            triage_semantic=env.get("TRIAGE_SEMANTIC", "0").strip() == "1",
             llm_env=MappingProxyType({k: env[k] for k in LLM_VARIABLES if k in env}),
         )
 

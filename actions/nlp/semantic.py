@@ -11,7 +11,7 @@ word, and medspacy ConText runs over it exactly as over a lexicon finding, so "n
 had", "what if" before it negate it, make it family history or hypothetical.
 
 THRESHOLD was calibrated on tests/triage_eval/dev_cases.csv and robustness_cases.csv (see
-docs/architecture.md, "Semantic findings"); TRIAGE_SEMANTIC=0 turns the matcher off.
+docs/architecture.md, section 8). Off by default; TRIAGE_SEMANTIC=1 turns it on.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def _build() -> SemanticFindings | None:
 
 
 def semantic_findings() -> SemanticFindings | None:
-    """The process's matcher, or None when TRIAGE_SEMANTIC=0 or the model is missing."""
+    """The process's matcher, or None unless TRIAGE_SEMANTIC=1 (or when the model is missing)."""
     from actions import settings
 
     if not settings.current().triage_semantic:

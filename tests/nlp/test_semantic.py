@@ -3,6 +3,8 @@ decides negation, family history and hypotheticals for what it adds."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 
@@ -13,15 +15,19 @@ from actions.nlp.lexicon import load_lexicon
 
 
 @pytest.fixture(scope="module")
-def matcher() -> semantic.SemanticFindings:
+def matcher() -> Iterator[semantic.SemanticFindings]:
+    """The matcher switched on (TRIAGE_SEMANTIC=1) for this module's tests."""
     built = semantic._build()
     assert built is not None, "models/minilm missing: run make setup"
-    return built
+    saved = semantic.semantic_findings
+    semantic.semantic_findings = lambda: built  # type: ignore[assignment]
+    yield built
+    semantic.semantic_findings = saved  # type: ignore[assignment]
 
 
 def _without_semantic(text: str) -> set[str]:
     saved = semantic.semantic_findings
-    semantic.semantic_findings = lambda: None  # type: ignore[assignment]
+    semantic.semantic_findings = lambda: None
     try:
         return extract_facts(text).present
     finally:
@@ -33,6 +39,14 @@ def test_examples_name_lexicon_concepts() -> None:
     concepts = load_lexicon().concepts
     assert len(examples) >= 30
     assert all(c in concepts and phrases for c, phrases in examples.items())
+
+
+def test_off_by_default() -> None:
+    from actions.settings import ActionSettings
+
+    assert not ActionSettings.from_env({}).triage_semantic
+    assert ActionSettings.from_env({"TRIAGE_SEMANTIC": "1"}).triage_semantic
+    assert not ActionSettings.from_env({"FAQ_SEMANTIC": "0"}).faq_semantic
 
 
 def test_encoder_rows_are_unit_length_and_paraphrases_are_close() -> None:
