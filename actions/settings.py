@@ -39,7 +39,7 @@ class ActionSettings:
     warm_up: bool = False
     # Sentence embeddings (all-MiniLM-L6-v2, local): FAQ answers confirmed by embeddings (on:
     # fewer wrong answers), and triage findings added from lay paraphrases (off: it changed no
-    # level on our case sets and costs more than its latency budget; see docs/architecture.md).
+    # level on our case sets; see the README's figures).
     faq_semantic: bool = True
     triage_semantic: bool = False
     # The LLM_* variables that are set, for actions.llm.factory.backend_from_env (may hold
