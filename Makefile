@@ -11,7 +11,7 @@ ARGS ?=
 # (scripts/stack.py then verifies the README checklist "Running in production").
 export TRIAGE_ENV ?= development
 
-.PHONY: help setup run cluster test unit validate lint bench bench-screen train retrain check-python triage-batch triage-eval \
+.PHONY: help setup run cluster test unit validate lint bench bench-screen bench-semantic train retrain check-python triage-batch triage-eval \
 	staff-user
 
 ## This list: every target with its one-line description.
@@ -70,6 +70,10 @@ bench: setup
 ## What the screening gate adds to a turn (its action-server round trip, idle and under load).
 bench-screen: setup
 	@$(ACT) bench/screen_latency.py $(ARGS)
+
+## What sentence embeddings add: semantic findings per screening, semantic FAQ per turn.
+bench-semantic: setup
+	@$(ACT) bench/semantic_latency.py $(ARGS)
 
 ## Pre-screen a CSV (case_id,age,sex,message) with the chat's own pipeline (rules + guarded LLM).
 triage-batch: setup

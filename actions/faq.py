@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,7 +17,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.core.faq.answer import decide, default_retriever
+from actions import settings
+from actions.core.faq.answer import FaqMatcher, decide, default_retriever
+from actions.core.faq.hybrid import HybridFaq
 from actions.core.privacy import conversation_log_fields
 from actions.safety.net import reroute_to_symptom_check, screen_and_reply
 from actions.slots import HANDOFF_REASON
@@ -31,9 +34,24 @@ SYMPTOM_BUTTON = [{"title": "Check my symptoms", "payload": "/report_symptoms"}]
 PERSON_BUTTON = [{"title": "Talk to a person", "payload": "/request_human"}]
 
 
+@lru_cache(maxsize=1)
+def faq_matcher() -> FaqMatcher:
+    """Words confirmed by sentence embeddings (FAQ_SEMANTIC, on by default), or words only
+    when it is off or the model is not extracted."""
+    words = default_retriever()
+    if not settings.current().faq_semantic:
+        return words
+    from actions.embeddings.factory import default_encoder  # torch only when it is used
+
+    encoder = default_encoder()
+    if encoder is None:
+        return words
+    return HybridFaq.build(words, encoder, encoder.encode_fixed)
+
+
 def _decide(text: str) -> tuple[Any, bool]:
     symptoms = bool(triage_service.rule_screen(text).facts.present)
-    return decide(text, default_retriever(), symptoms_mentioned=symptoms), symptoms
+    return decide(text, faq_matcher(), symptoms_mentioned=symptoms), symptoms
 
 
 class ActionAnswerFaq(Action):

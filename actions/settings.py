@@ -47,6 +47,11 @@ class ActionSettings:
     # Emergencies the Rasa process answered alone ("" = <repo>/var/outbox), moved into the staff
     # queue by actions/escalation/outbox.py (bot/safety_outbox.py writes them).
     safety_outbox_dir: str = ""
+    # Sentence embeddings (all-MiniLM-L6-v2, local): FAQ answers confirmed by embeddings (on:
+    # fewer wrong answers), and triage findings added from lay paraphrases (off: it changed no
+    # level on our case sets; see the README's figures).
+    faq_semantic: bool = True
+    triage_semantic: bool = False
     # The LLM_* variables that are set, for actions.llm.factory.backend_from_env (may hold
     # LLM_API_KEY, so not in repr).
     llm_env: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
@@ -72,6 +77,8 @@ class ActionSettings:
             warm_up=env.get("ACTION_SERVER_WARMUP") == "1",
             retention=Retention.from_env(env),
             safety_outbox_dir=env.get("SAFETY_OUTBOX_DIR", "").strip(),
+            faq_semantic=env.get("FAQ_SEMANTIC", "1").strip() != "0",
+            triage_semantic=env.get("TRIAGE_SEMANTIC", "0").strip() == "1",
             llm_env=MappingProxyType({k: env[k] for k in LLM_VARIABLES if k in env}),
         )
 

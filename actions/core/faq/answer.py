@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
 from actions.core.faq.knowledge import DEFAULT_FAQ_DIR, FaqEntry, load_faq
-from actions.core.faq.retriever import FaqRetriever
+from actions.core.faq.retriever import FaqMatch, FaqRetriever
 
 MEDICAL_PATTERNS_FILE = "_medical_patterns.yml"
 
@@ -35,6 +36,12 @@ EMPTY_TEXT = (
     "What would you like to know about the clinic? For example: opening hours, parking, "
     "insurance, refills or test results."
 )
+
+
+class FaqMatcher(Protocol):
+    """FaqRetriever (words) or HybridFaq (words confirmed by sentence embeddings)."""
+
+    def match(self, text: str) -> FaqMatch: ...
 
 
 @dataclass(frozen=True)
@@ -128,7 +135,7 @@ def is_empty(text: str | None) -> bool:
     return not stripped or stripped.startswith("/") or not re.search(r"\w", stripped)
 
 
-def decide(text: str, retriever: FaqRetriever, symptoms_mentioned: bool = False) -> FaqDecision:
+def decide(text: str, retriever: FaqMatcher, symptoms_mentioned: bool = False) -> FaqDecision:
     if is_empty(text):
         return FaqDecision(kind="empty", entry=None, text=EMPTY_TEXT)
     if symptoms_mentioned or default_medical_detector().is_medical(text):

@@ -22,7 +22,7 @@ MAX_ALTERNATES = 8
 SITE_PREFIX = "https://riversidefamilyhealth.example/"
 
 _REQUIRED = ("id", "question", "alternates", "answer", "page", "url")
-_OPTIONAL = ("keywords", "source")
+_OPTIONAL = ("keywords", "source", "status")
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 
@@ -41,6 +41,7 @@ class FaqEntry:
     page: str
     url: str
     source: str | None
+    status: bool = False  # the answer tells how to check the status of something (a refill...)
 
 
 def faq_files(directory: Path = DEFAULT_FAQ_DIR) -> list[Path]:
@@ -93,10 +94,13 @@ def _entry(raw: object, topic: str, where: str) -> FaqEntry:
         source = _text(source, where, "source")
         if not source.startswith("https://"):
             raise FaqError(f"{where}: source must be a public https:// URL")
+    status = raw.get("status", False)
+    if not isinstance(status, bool):
+        raise FaqError(f"{where}: status must be true or false")
     return FaqEntry(
         id=entry_id, topic=topic, question=_text(raw["question"], where, "question"),
         alternates=alternates, keywords=keywords, answer=answer,
-        page=_text(raw["page"], where, "page"), url=url, source=source,
+        page=_text(raw["page"], where, "page"), url=url, source=source, status=status,
     )
 
 

@@ -1,9 +1,8 @@
 """Find the FAQ entry that answers a patient's question — or say that none safely does.
 
-Pure Python, no model: there is no embedding model in the action server's budget, and a search
-over ~65 staff-written entries does not need one. Each entry is indexed from its question and
-alternates (full weight), keywords (0.8), page title (0.5) and answer (0.25), after the same
-normalisation as the query:
+Pure Python, no model (hybrid.py confirms its answers with sentence embeddings). Each entry is
+indexed from its question and alternates (full weight), keywords (0.8), page title (0.5) and
+answer (0.25), after the same normalisation as the query:
 
 1. text: lower case, accents and apostrophes dropped, multi-word synonyms joined
    (data/faq/_synonyms.yml: "blue cross" -> bluecross, "how long" -> howlong);

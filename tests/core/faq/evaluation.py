@@ -8,8 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.core.faq.answer import decide
-from actions.core.faq.retriever import FaqRetriever
+from actions.core.faq.answer import FaqMatcher, decide
 
 HERE = Path(__file__).parent
 
@@ -35,10 +34,24 @@ class Figures:
     medical_found: int = 0
     medical_total: int = 0
     missed: list[str] = field(default_factory=list)
+    # Strict: the right entry answered, "not sure" only where the FAQ has no answer, "medical"
+    # for medical questions. A "not sure" on a question the FAQ answers is safe but not correct.
+    strict_correct: int = 0
 
     @property
     def correct_rate(self) -> float:
         return self.correct / self.total
+
+    @property
+    def strict_rate(self) -> float:
+        return self.strict_correct / self.total
+
+    def strict_summary(self, name: str) -> str:
+        answered_wrong = len(self.wrong_confident)
+        return (f"{name}: {self.total} questions; answered correctly {self.strict_correct} "
+                f"({self.strict_rate:.1%}); not sure {self.not_sure} "
+                f"({self.not_sure / self.total:.1%}); wrong with confidence {answered_wrong} "
+                f"({answered_wrong / self.total:.1%})")
 
     def summary(self, name: str) -> str:
         return (
@@ -55,12 +68,14 @@ def load_labelled(path: Path) -> list[Labelled]:
     items = []
     for raw in yaml.safe_load(path.read_text(encoding="utf-8")):
         expect = raw["expect"]
-        items.append(Labelled(str(raw["q"]),
-                              tuple(expect) if isinstance(expect, list) else (str(expect),)))
+        expect = tuple(expect) if isinstance(expect, list) else (str(expect),)
+        # "none": the FAQ does not cover it, so "not sure" + a person is the right reply.
+        expect = tuple("handoff" if x == "none" else x for x in expect)
+        items.append(Labelled(str(raw["q"]), expect))
     return items
 
 
-def evaluate(items: list[Labelled], retriever: FaqRetriever) -> Figures:
+def evaluate(items: list[Labelled], retriever: FaqMatcher) -> Figures:
     """Correct = the right entry answered confidently, or "not sure" (a person is always an
     acceptable reply), or "medical" for a medical question."""
     f = Figures()
@@ -78,10 +93,12 @@ def evaluate(items: list[Labelled], retriever: FaqRetriever) -> Figures:
             if d.entry.id in item.expect:
                 f.answered_right += 1
                 f.correct += 1
+                f.strict_correct += 1
             else:
                 f.wrong_confident.append(f"{item.q!r} -> {d.entry.id} (expected {item.expect})")
         elif d.kind == "not_sure" or (d.kind == "medical" and item.kind == "medical"):
             f.correct += 1
+            f.strict_correct += d.kind == "medical" or item.kind == "handoff"
         else:
             f.missed.append(f"{item.q!r} -> {d.kind} (expected {item.expect})")
     return f
