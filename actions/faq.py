@@ -18,7 +18,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.core.faq.answer import decide, default_retriever
 from actions.core.privacy import conversation_log_fields
-from actions.safety.net import reroute_to_symptom_check, screen_and_reply
+from actions.safety.net import (
+    asks_for_booking,
+    reroute_to_booking,
+    reroute_to_symptom_check,
+    screen_and_reply,
+)
 from actions.slots import HANDOFF_REASON
 from actions.tracker_read import active_form, latest_text
 from actions.triage import service as triage_service
@@ -64,6 +69,8 @@ class ActionAnswerFaq(Action):
         if decision.kind == "empty":
             dispatcher.utter_message(text=ASK_WHAT)
             return []
+        if asks_for_booking(tracker):
+            return reroute_to_booking(tracker)  # "flu jab saturday?" asks for a time
         # Not sure: never guess; offer a person, and remember why if they take it.
         dispatcher.utter_message(text=decision.text, buttons=PERSON_BUTTON)
         return [SlotSet(HANDOFF_REASON, "faq_unanswered")]

@@ -59,7 +59,7 @@ _PEDIATRICIAN = re.compile(r"\b(p(?:a)?ediatrician|kids'?\s+doctor|children'?s\s
 _VACCINE = re.compile(r"\b(vaccin\w*|vax\w*|shots?|jabs?|flu\s+shot|booster|immuni[sz]\w*|tetanus|"
                       r"shingles|hpv|mmr|covid\s+(?:shot|vaccine|booster)|tdap)\b", re.I)
 _PHYSICAL = re.compile(r"\b(physicals?|physcial|phyiscal|annual(?:\s+exam)?|yearly|check[\s-]?ups?|"
-                       r"chec?k\s?ups?|chekups?|cheackup|wellness|well[\s-]?child|routine\s+exam|"
+                       r"exam|chec?k\s?ups?|chekups?|cheackup|wellness|well[\s-]?child|routine\s+exam|"
                        r"regular\s+check\w*)\b", re.I)
 _FOLLOW_UP = re.compile(r"\b(follow[\s-]?ups?|fol+ow[\s-]?up|followup|re-?check|"
                         r"review\s+(?:of\s+)?my|review|go\s+over\s+my|(?:lab|test|blood\s*work)\s+results?|results|"
@@ -256,3 +256,22 @@ def read(text: str, clinic: ClinicConfig) -> Details:
                    patient_name=relation_name(text), modality=modality,
                    clinician=clinician_of(text, clinic), site=site_of(text),
                    when_text=when_text_of(text))
+
+
+_VISIT_ASK = re.compile(
+    r"\b(appo\w*|appt|aptmt|apointment|book\w*|schedul\w*|openings?|availab\w*|free\s+(?:slots?|"
+    r"times?)|slots?|come\s+in|get\s+in|be\s+seen|get\s+seen|see\s+(?:a|the|someone|somebody|dr|"
+    r"doc\w*|nurse)\b|looked\s+at|checked\s+out|check[\s-]?ups?|physicals?|follow[\s-]?ups?|"
+    r"re-?check|vaccin\w*|shots?|jabs?|booster|video\s+(?:visit|call|appointment)|virtual\s+visit|"
+    r"tele\s*health|visit)\b", re.I)
+
+
+def asks_for_visit(text: str) -> bool:
+    """Whether the words ask for a visit or a time ("appt on the 10th?", "flu jab saturday"),
+    for the turns NLU did not file as a booking (fallback, out of scope, an FAQ it can't answer).
+    """
+    if _VISIT_ASK.search(text or ""):
+        return True
+    # "chekup for me please", "folow up pls", "annual exam friday": the visit named, typos and all.
+    return visit_type_of(text or "") in ("annual_physical", "follow_up", "vaccination",
+                                         "telehealth")
