@@ -76,7 +76,7 @@ _NEW_PROBLEM = re.compile(r"\b(new\s+(?:problem|issue|concern|symptom)s?|new\s+h
 # decides anything about urgency (the safety gate and the symptom check do that).
 _COMPLAINT = re.compile(
     r"\b(pain|ache|aches|aching|sore|hurts?|hurting|swollen|swelling|rash|itch\w*|cough\w*|fever|"
-    r"temperature|cold|flu|sinus\w*|throat|ear\w*|eyes?|pink\s+eye|nose|back|neck|knee|hip|"
+    r"temperature|cold|flu|sinus\w*|throat|ears?|earaches?|eyes?|pink\s+eye|nose|back|neck|knee|hip|"
     r"shoulder|ankle|foot|feet|toe|wrist|hand|elbow|leg|arm|stomach|belly|tummy|chest|head\w*|"
     r"migraine|dizz\w*|faint\w*|tired|fatigue|sleep\w*|insomnia|anxiety|anxious|depress\w*|stress|"
     r"mood|mental\s+health|allerg\w*|asthma|eczema|acne|skin|mole|lump|bump|wart|cyst|infect\w*|"

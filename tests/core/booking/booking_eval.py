@@ -372,6 +372,8 @@ def run_dialogue(case: dict[str, Any], tmp: Path) -> DialogueResult:
             for _ in range(8):
                 if not step.get("at") or state.step == step["at"] or state.outcome:
                     break
+                if state.step == "confirm":
+                    break  # only a scripted turn may say yes to a booking
                 turn(state, patient.answer(state.step), ctx)
             if step.get("at") and state.step != step["at"]:
                 notes.append(f"turn {i}: never asked {step['at']} (at {state.step})")
@@ -380,7 +382,7 @@ def run_dialogue(case: dict[str, Any], tmp: Path) -> DialogueResult:
             reply = turn(state, step["say"], ctx)
         if i == 0 and step.get("at"):
             for _ in range(8):
-                if state.step == step["at"] or state.outcome:
+                if state.step == step["at"] or state.outcome or state.step == "confirm":
                     break
                 turn(state, patient.answer(state.step), ctx)
             if state.step != step["at"]:

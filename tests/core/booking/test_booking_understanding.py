@@ -69,6 +69,8 @@ def test_opener_details_who_age_clinician_site() -> None:
     clinic = load_clinic()
     d = understand.read("can my 3 yr old see dr kim at northside", clinic)
     assert (d.who, d.age, d.clinician, d.site) == ("child", 3, "kim", "north")
+    assert understand.read("earliest you have, need to see a doctor", clinic).reason is None
+    assert "earache" in (understand.read("my son has an earache", clinic).reason or "")
     d = understand.read("checkup for my mom, she is 78", clinic)
     assert (d.visit_type, d.who, d.age) == ("annual_physical", "other", 78)
 
