@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.core.booking.services import refusal_for
 from actions.core.faq.answer import decide, default_retriever
 from actions.core.privacy import conversation_log_fields
 from actions.safety.net import (
@@ -69,6 +70,10 @@ class ActionAnswerFaq(Action):
         if decision.kind == "empty":
             dispatcher.utter_message(text=ASK_WHAT)
             return []
+        refusal = refusal_for(text)
+        if refusal:  # "do you offer acupuncture?": a plain no, and what we do offer
+            dispatcher.utter_message(text=refusal, buttons=PERSON_BUTTON)
+            return [SlotSet(HANDOFF_REASON, "faq_unanswered")]
         if asks_for_booking(tracker):
             return reroute_to_booking(tracker)  # "flu jab saturday?" asks for a time
         # Not sure: never guess; offer a person, and remember why if they take it.

@@ -189,6 +189,16 @@ def part_of(text: str) -> str | None:
     return "afternoon"
 
 
+_INFO_QUESTION = re.compile(r"^\s*(?:where|how(?!\s+about)|why|who|what(?!\s+about)|which|"
+                            r"is\s+there\s+(?:parking|a\s+bus)|when\s+(?:do|does|are|is)|are\s+you\s+open)\b",
+                            re.I)
+
+
+def info_question(text: str) -> bool:
+    """'where can I park at the main clinic?' asks about the clinic; it changes nothing."""
+    return bool(_INFO_QUESTION.match(text or ""))
+
+
 def has_marker(text: str) -> bool:
     return bool(_MARKER.match(text or ""))
 

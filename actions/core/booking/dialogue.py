@@ -881,7 +881,8 @@ def accepts(state: BookingState, text: str, ctx: BookingContext) -> bool:
                                        ASK_CONFIRM):
         if step == ASK_VISIT_TYPE and services.unsupported(text):
             return True
-        if step != ASK_VISIT_TYPE and answers.read_change(text, ctx.clinic, _today(ctx)).any():
+        if step != ASK_VISIT_TYPE and not answers.info_question(text) and answers.read_change(
+                text, ctx.clinic, _today(ctx)).any():
             return True  # a correction or a new preference ("anything at Northside instead?")
     if step == ASK_SLOT and (answers.option_pick(text, len(state.offered))
                              or answers.time_pick(text, _offered_starts(state, ctx))):

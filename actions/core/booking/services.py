@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.core.scheduling.clinic import DEFAULT_CLINIC_PATH, ClinicConfig
+from actions.core.scheduling.clinic import DEFAULT_CLINIC_PATH, ClinicConfig, load_clinic
 
 
 @dataclass(frozen=True)
@@ -45,3 +45,14 @@ def refusal(service: NotOffered, clinic: ClinicConfig) -> str:
     offered = ", ".join(v.name for v in clinic.visit_types.values())
     return (f"Sorry, we don't offer {service.name} at {clinic.name}. What we can book is: "
             f"{offered}. Would one of these help? If not, you can say \"stop\".")
+
+
+@lru_cache(maxsize=1)
+def _clinic() -> ClinicConfig:
+    return load_clinic()
+
+
+def refusal_for(text: str) -> str | None:
+    """The refusal for a service we don't offer named in ``text`` (None when none is named)."""
+    service = unsupported(text)
+    return refusal(service, _clinic()) if service else None

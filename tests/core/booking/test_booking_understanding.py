@@ -163,3 +163,10 @@ def test_a_second_failure_at_one_question_offers_a_person(ctx) -> None:
     assert "person" in second[0].text and second[0].buttons[0]["title"] == "Talk to a person"
     say(state, ctx, "talk to a person")
     assert state.outcome == HANDOFF
+
+
+def test_a_clinic_question_naming_a_site_is_not_a_correction(ctx) -> None:
+    state, _ = dialogue.start("follow up for my knee", ctx)
+    assert state.step == "when"
+    assert not dialogue.accepts(state, "where can I park at the main clinic?", ctx)
+    assert dialogue.accepts(state, "do you have anything at northside instead", ctx)
