@@ -18,10 +18,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import settings
+from actions.core.booking.services import refusal_for
 from actions.core.faq.answer import FaqMatcher, decide, default_retriever
 from actions.core.faq.hybrid import HybridFaq
 from actions.core.privacy import conversation_log_fields
-from actions.safety.net import reroute_to_symptom_check, screen_and_reply
+from actions.safety.net import (
+    asks_for_booking,
+    reroute_to_booking,
+    reroute_to_symptom_check,
+    screen_and_reply,
+)
 from actions.slots import HANDOFF_REASON
 from actions.tracker_read import active_form, latest_text
 from actions.triage import service as triage_service
@@ -82,6 +88,12 @@ class ActionAnswerFaq(Action):
         if decision.kind == "empty":
             dispatcher.utter_message(text=ASK_WHAT)
             return []
+        refusal = refusal_for(text)
+        if refusal:  # "do you offer acupuncture?": a plain no, and what we do offer
+            dispatcher.utter_message(text=refusal, buttons=PERSON_BUTTON)
+            return [SlotSet(HANDOFF_REASON, "faq_unanswered")]
+        if asks_for_booking(tracker):
+            return reroute_to_booking(tracker)  # "flu jab saturday?" asks for a time
         # Not sure: never guess; offer a person, and remember why if they take it.
         dispatcher.utter_message(text=decision.text, buttons=PERSON_BUTTON)
         return [SlotSet(HANDOFF_REASON, "faq_unanswered")]

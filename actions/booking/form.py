@@ -139,8 +139,10 @@ class ValidateAppointmentForm(FormValidationAction):
             same_day = _wants_same_day(tracker)
             summary = tracker.get_slot(TRIAGE_SUMMARY) or {}
             complaint = summary.get("complaint") if same_day else None
-            state = dialogue.begin(text, same_day=same_day, complaint=complaint)
-            replies: list[dialogue.Reply] = []
+            # The opener's details (day, time, reason, who, clinician...) fill the form at once.
+            opened, replies = await asyncio.to_thread(dialogue.start, text, ctx, same_day,
+                                                      complaint)
+            state = opened
         else:
             replies = await asyncio.to_thread(dialogue.handle, state, text, ctx)
         for reply in replies:

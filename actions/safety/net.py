@@ -18,6 +18,8 @@ from rasa_sdk.events import ActionExecuted, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.core.booking.services import unsupported
+from actions.core.booking.understand import asks_for_visit
 from actions.core.escalation.model import Reason
 from actions.core.menu import DIDNT_UNDERSTAND, MENU_BUTTONS, OUT_OF_SCOPE
 from actions.core.privacy import conversation_log_fields
@@ -36,6 +38,22 @@ def describes_symptoms(tracker: Tracker) -> bool:
     return bool(triage_service.rule_screen(text).facts.present)
 
 
+def asks_for_booking(tracker: Tracker) -> bool:
+    """The words ask for a visit or a time, or for a service we don't offer (the booking
+    conversation says so and lists what we do)."""
+    text = latest_text(tracker)
+    if not text or text.startswith("/") or active_form(tracker):
+        return False
+    return asks_for_visit(text) or unsupported(text) is not None
+
+
+def reroute_to_booking(tracker: Tracker) -> list[dict[str, Any]]:
+    """Replay the message as an appointment request ("appt on the 10th?" that NLU did not place),
+    the same way as ``reroute_to_symptom_check``: the rules then start the appointment form with
+    this message as its opener."""
+    return _replay(tracker, "manage_appointment")
+
+
 def reroute_to_symptom_check(tracker: Tracker) -> list[dict[str, Any]]:
     """Replay the patient's message as a symptom report.
 
@@ -43,12 +61,16 @@ def reroute_to_symptom_check(tracker: Tracker) -> list[dict[str, Any]]:
     question or as not understood; the words say otherwise. The same mechanism as Rasa's
     two-stage fallback: revert the user turn and log it again with the intent the symptom NLP
     found, so the rules start the symptom check with this message as the complaint."""
+    return _replay(tracker, "report_symptoms")
+
+
+def _replay(tracker: Tracker, intent: str) -> list[dict[str, Any]]:
     text = latest_text(tracker)
-    parse_data = {"text": text, "intent": {"name": "report_symptoms", "confidence": 1.0},
-                  "intent_ranking": [{"name": "report_symptoms", "confidence": 1.0}],
+    parse_data = {"text": text, "intent": {"name": intent, "confidence": 1.0},
+                  "intent_ranking": [{"name": intent, "confidence": 1.0}],
                   "entities": []}
-    log.info("rerouted to symptom check", extra=conversation_log_fields(
-        tracker.sender_id, nlu_intent=latest_intent(tracker)))
+    log.info("rerouted", extra=conversation_log_fields(
+        tracker.sender_id, nlu_intent=latest_intent(tracker), to=intent))
     return [UserUtteranceReverted(), ActionExecuted("action_listen"),
             UserUttered(text, parse_data=parse_data,
                         input_channel=tracker.get_latest_input_channel())]
@@ -69,6 +91,8 @@ class ActionSafeFallback(Action):
         handled = await screen_and_reply(dispatcher, tracker)
         if handled is not None:
             return handled
+        if asks_for_booking(tracker):
+            return reroute_to_booking(tracker)
         if describes_symptoms(tracker):
             return reroute_to_symptom_check(tracker)
         if _fallback_before(tracker):
@@ -99,6 +123,8 @@ class ActionSafeOutOfScope(Action):
         handled = await screen_and_reply(dispatcher, tracker)
         if handled is not None:
             return handled
+        if asks_for_booking(tracker):
+            return reroute_to_booking(tracker)
         if describes_symptoms(tracker):
             return reroute_to_symptom_check(tracker)
         dispatcher.utter_message(text=OUT_OF_SCOPE, buttons=MENU_BUTTONS)

@@ -16,7 +16,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from actions.core.booking import parse, render, verification
+from actions.core.booking import (
+    answers,
+    eligibility,
+    parse,
+    render,
+    services,
+    understand,
+    verification,
+)
 from actions.core.booking.state import (
     ASK_CODE,
     ASK_CONFIRM,
@@ -36,6 +44,7 @@ from actions.core.booking.state import (
     LISTED,
     LOOKUP_LOCKED,
     MAX_FAILURES,
+    OFFER_PERSON_AFTER,
     RESCHEDULE,
     RESCHEDULED,
     STOPPED,
@@ -48,10 +57,12 @@ from actions.core.scheduling.store import (
     BookingRejected,
     NotFound,
     Patient,
+    Slot,
     SlotTaken,
+    age_on,
     parse_dob,
 )
-from actions.core.scheduling.when import parse_when
+from actions.core.scheduling.when import WhenResult, parse_when
 
 SAME_DAY = "same_day"
 OPTIONS = 3
@@ -67,6 +78,16 @@ TASK_BUTTONS = [
 YES_NO = [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}]
 MORE_TIMES = {"title": "Other times", "payload": "other times"}
 OTHER_DAY = {"title": "A different day", "payload": "a different day"}
+PERSON = {"title": "Talk to a person", "payload": "talk to a person"}
+# A request that names no task but asks for care ("I am looking for a doctor") is a booking.
+_CARE_WORDS = re.compile(r"\b(doctors?|docs?|dr|physician|nurse|clinician|pediatrician|seen|"
+                         r"see\s+(?:someone|somebody|a)|come\s+in|get\s+in|openings?|slots?|"
+                         r"availab\w*|free|appo\w*|appt|aptmt|vist|visit|book\w*|schedul\w*)\b",
+                         re.I)
+_AVAILABILITY = re.compile(r"\b(availab\w*|openings?|free|slots?|earliest)\b", re.I)
+_NOT_SURE = re.compile(r"\b(not\s+sure|don'?t\s+know|dunno|no\s+idea|whatever|any|regular|"
+                       r"normal|general|just\s+(?:a|to)\s+(?:see|doctor|visit|appointment)|"
+                       r"doctor)\b", re.I)
 
 _VISIT_WORDS: dict[str, re.Pattern[str]] = {
     "vaccination": re.compile(r"\b(vaccin\w*|shots?|jabs?|flu|immuni[sz]\w*|booster|covid)\b",
@@ -138,6 +159,105 @@ def begin(text: str, same_day: bool = False, complaint: str | None = None) -> Bo
     return state
 
 
+def start(text: str, ctx: BookingContext, same_day: bool = False,
+          complaint: str | None = None) -> tuple[BookingState, list[Reply]]:
+    """A new appointment conversation from the opening message, with every detail it gives
+    (visit type, reason, day and time, who it is for, clinician, site, video or in person) put
+    to use; returns the state and what to say before its first question."""
+    state = begin(text, same_day=same_day, complaint=complaint)
+    opening = "" if (text or "").startswith("/") else (text or "").strip()
+    if not opening or same_day or state.task in (RESCHEDULE, CANCEL):
+        return state, []
+    if state.task == LIST and _AVAILABILITY.search(opening):
+        state.task = None  # "when's the next available appointment" asks for a new one
+    service = services.unsupported(opening)
+    if service is not None:
+        state.task, state.visit_type, state.same_day = BOOK, None, False
+        state.move_to(ASK_VISIT_TYPE)
+        return state, [Reply(services.refusal(service, ctx.clinic))]
+    details = understand.read(opening, ctx.clinic)
+    if state.task is None and (details.visit_type or details.who or details.clinician
+                               or details.site or _CARE_WORDS.search(opening)):
+        state.task = BOOK
+    if state.task != BOOK:
+        return state, []
+    state.visit_type = details.visit_type
+    state.same_day = details.visit_type == SAME_DAY
+    state.reason = details.reason
+    _take_details(state, details)
+    replies: list[Reply] = []
+    if details.when_text:
+        replies += _set_window(state, details.when_text, ctx, quiet=True)
+    return state, replies + _advance(state, ctx)
+
+
+def _take_details(state: BookingState, details: understand.Details) -> None:
+    """Who the visit is for, their age and name, and the clinician or site asked for."""
+    if details.who and (details.who != understand.SELF or state.who is None):
+        state.who = details.who
+    if details.age is not None:
+        state.age = details.age
+    if details.patient_name:
+        if len(details.patient_name.split()) >= 2:
+            state.name = details.patient_name
+        state.patient_first = details.patient_name.split()[0]
+    if details.clinician:
+        state.clinician = details.clinician
+    if details.site:
+        state.site = details.site
+    if details.modality == understand.VIDEO and state.visit_type not in (None, "vaccination"):
+        state.visit_type = "telehealth"
+
+
+def _today(ctx: BookingContext) -> date:
+    return ctx.now.astimezone(ctx.clinic.tz).date()
+
+
+def _advance(state: BookingState, ctx: BookingContext) -> list[Reply]:
+    """Go to the next unanswered question of a booking (or a move); offer times when due."""
+    today = _today(ctx)
+    if state.task == BOOK:
+        if not state.visit_type:
+            state.move_to(ASK_VISIT_TYPE)
+            return []
+        if not state.reason:
+            state.move_to(ASK_REASON)
+            return []
+        problem = eligibility.clinician_problem(state, ctx.clinic, today)
+        if problem:
+            state.clinician = None
+            return [Reply(f"{problem} I'll show you times with the clinicians who can see you."),
+                    *_advance(state, ctx)]
+        if eligibility.needs_age_first(state, ctx.clinic, today):
+            state.move_to(ASK_DOB)
+            return []
+    if not state.window_start:
+        state.move_to(ASK_WHEN)
+        return []
+    if not state.chosen:
+        if state.step == ASK_SLOT and state.offered:
+            return []
+        return _offer(state, ctx, first_search=True)
+    if state.task != BOOK:
+        state.move_to(ASK_CONFIRM)
+        return []
+    slot = ctx.store.slot(state.chosen)
+    if not eligibility.slot_fits(slot.provider_id, state, ctx.clinic, today):
+        provider = ctx.clinic.providers[slot.provider_id]
+        lo, hi = provider.ages
+        state.chosen, state.offered, state.seen = None, [], []
+        return _offer(state, ctx, first_search=True,
+                      preface=f"{provider.name} sees patients aged {lo} to {hi}, so here are "
+                              "times with clinicians who can see this patient.")
+    if not state.name:
+        state.move_to(ASK_NAME)
+    elif not state.dob:
+        state.move_to(ASK_DOB)
+    else:
+        state.move_to(ASK_CONFIRM)
+    return []
+
+
 def _first_step(state: BookingState) -> str:
     if state.task is None:
         return ASK_TASK
@@ -185,8 +305,12 @@ def prompt(state: BookingState, ctx: BookingContext) -> Reply | None:
         return Reply(f"Here are the nearest free times{label}. Which one would you like?",
                      [*buttons, MORE_TIMES, OTHER_DAY])
     if step == ASK_NAME:
+        if state.task == BOOK and state.patient_first:
+            return Reply(f"What is {state.patient_first}'s full name (first and last)?")
         return Reply("What is the patient's first and last name?")
     if step == ASK_DOB:
+        if state.task == BOOK:
+            return Reply(_dob_question(state))
         return Reply("And the patient's date of birth? (month/day/year, for example 03/14/1985)")
     if step == ASK_CODE and state.task == LIST:
         return Reply("To keep appointments private, I need the confirmation code of one of "
@@ -198,6 +322,21 @@ def prompt(state: BookingState, ctx: BookingContext) -> Reply | None:
     if step == ASK_CONFIRM:
         return Reply(_confirm_text(state, ctx), YES_NO)
     return None
+
+
+def _whose(state: BookingState) -> str:
+    if state.patient_first:
+        return f"{state.patient_first}'s"
+    return {understand.CHILD: "your child's", understand.SELF: "your"}.get(state.who or "",
+                                                                          "the patient's")
+
+
+def _dob_question(state: BookingState) -> str:
+    example = "(month/day/year, for example 03/14/1985)"
+    if not state.chosen and not state.offered:  # asked before listing times
+        return (f"What is {_whose(state)} date of birth? {example} I'll only show times with "
+                "clinicians who see patients of that age.")
+    return f"And {_whose(state)} date of birth? {example}"
 
 
 def _confirm_text(state: BookingState, ctx: BookingContext) -> str:
@@ -213,8 +352,13 @@ def _confirm_text(state: BookingState, ctx: BookingContext) -> str:
     if state.task == RESCHEDULE:
         return (f"Move your appointment to {when} with {render.provider_name(slot, ctx.clinic)}, "
                 f"{place}? Please answer yes or no.")
-    return (f"Please check: {what} for {state.name} (born {_dob_text(state.dob)}) with "
+    changed = f"I've changed {_join(state.changes)}. " if state.changes else ""
+    return (f"{changed}Please check: {what} for {state.name} (born {_dob_text(state.dob)}) with "
             f"{render.provider_name(slot, ctx.clinic)} on {when}, {place}. Shall I book it?")
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _dob_text(iso: str | None) -> str:
@@ -234,6 +378,18 @@ def handle(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
         nothing = "Nothing was booked or changed." if state.task != LIST else ""
         return [Reply(f"OK, I've stopped. {nothing} Is there anything else I can help with?"
                       .replace("  ", " "))]
+    talk = answers.small_talk(text)
+    if talk == "bye":
+        state.outcome = STOPPED
+        nothing = "nothing was booked or changed. " if state.task != LIST else ""
+        return [Reply(f"OK, I've stopped here — {nothing}Take care, and goodbye!")]
+    if talk is not None:
+        # The form asks its question again right after this.
+        return [Reply("You're welcome!" if talk == "thanks" else "Hello!")]
+    if answers.wants_person(text):
+        state.outcome = HANDOFF
+        return [Reply("OK — I'll pass this to a person from the clinic team. You can also phone "
+                      f"{ctx.clinic.phone}.")]
     if (state.task in LOOKUP_TASKS and not state.verified
             and state.step in (ASK_NAME, ASK_DOB, ASK_CODE)
             and ctx.verifier.conversation_locked()):
@@ -251,6 +407,9 @@ def _fail(state: BookingState, ctx: BookingContext, message: str) -> list[Reply]
         state.outcome = HANDOFF
         return [Reply(f"{message} I'm sorry this isn't working. A person from the clinic team can "
                       f"help: I'll pass this on, or you can phone {ctx.clinic.phone}.")]
+    if state.failures >= OFFER_PERSON_AFTER:
+        return [Reply(f"{message} If you'd rather, a person from the clinic team can help: say "
+                      "\"person\".", [PERSON])]
     return [Reply(message)]
 
 
@@ -298,28 +457,43 @@ def _visit_type_from_words(text: str) -> str | None:
 
 def _on_visit_type(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
     visits = list(ctx.clinic.visit_types.values())
+    service = services.unsupported(text)
+    if service is not None:
+        return [Reply(services.refusal(service, ctx.clinic))]
     number = parse.option_number(text, len(visits))
     chosen = visits[number - 1].id if number else None
     if chosen is None:
-        lowered = text.lower()
+        lowered = text.lower().strip(" .!")
         chosen = next((v.id for v in visits if v.name.lower() == lowered), None)
-    chosen = chosen or _visit_type_from_words(text)
+    chosen = chosen or understand.visit_type_of(text)
+    if chosen is None and _NOT_SURE.search(text):
+        chosen = "new_problem"  # "not sure", "just to see a doctor": a visit about a concern
     if chosen is None or chosen not in ctx.clinic.visit_types:
         names = ", ".join(v.name for v in visits)
         return _fail(state, ctx, f"Sorry, I didn't recognise that visit type. Please choose one "
                                  f"of: {names}.")
+    details = understand.read(text, ctx.clinic)
     state.visit_type = chosen
     state.same_day = chosen == SAME_DAY
-    state.move_to(ASK_REASON if not state.reason else ASK_WHEN)
-    return []
+    if details.reason and not state.reason and chosen != "telehealth":
+        state.reason = details.reason
+    _take_details(state, details)
+    replies = _set_window(state, details.when_text, ctx, quiet=True) if details.when_text else []
+    return replies + _advance(state, ctx)
 
 
 def _on_reason(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
     if len(text) < 2 or text.startswith("/"):
         return _fail(state, ctx, "Please tell me in a few words what the visit is for.")
+    if answers.has_marker(text):
+        change = answers.read_change(text, ctx.clinic, _today(ctx))
+        if change.any():
+            return _apply_change(state, change, ctx)
     state.reason = text[:MAX_REASON_CHARS]
-    state.move_to(ASK_WHEN)
-    return []
+    details = understand.read(text, ctx.clinic)
+    _take_details(state, details)
+    replies = _set_window(state, details.when_text, ctx, quiet=True) if details.when_text else []
+    return replies + _advance(state, ctx)
 
 
 def _horizon_end(ctx: BookingContext) -> datetime:
@@ -334,22 +508,66 @@ def _same_day_end(ctx: BookingContext) -> datetime:
 
 
 def _on_when(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
-    result = parse_when(text, ctx.now, ctx.clinic)
+    if state.task == BOOK:
+        change = answers.read_change(text, ctx.clinic, _today(ctx))
+        if change.who or change.site or change.clinician or change.modality:
+            _apply_patient_change(state, change, ctx)
+            if eligibility.needs_age_first(state, ctx.clinic, _today(ctx)):
+                state.move_to(ASK_DOB)
+                return []
+    return _set_window(state, text, ctx)
+
+
+_NO_WHEN = ("Sorry, I couldn't work out a day and time from that. You could say \"Monday "
+            "morning\" or \"as soon as possible\".")
+
+
+def _read_when(text: str, ctx: BookingContext, keep_day: date | None = None,
+               keep_part: str | None = None,
+               part: str | None = None) -> tuple[WhenResult, str | None]:
+    """The search window the words ask for, and the part of the day to keep to. ``keep_day`` /
+    ``keep_part`` are the earlier answer's, kept when the new words change only the other one
+    ("afternoon instead" keeps the day; "actually make it Thursday" keeps the morning)."""
+    part = part or answers.part_of(text) or keep_part
+    words = answers.without_avoid(text)
+    if keep_day is not None and not answers.has_day(words):
+        words = f"{keep_day.month}/{keep_day.day} {words}"
+    if part in ("morning", "afternoon", "evening") and not answers.part_of(words):
+        words = f"{words} {part}"
+    if not answers.has_day(words) and not answers.has_clock(words) and (
+            part or "").startswith("not_"):
+        words = "as soon as possible"
+    return parse_when(words, ctx.now, ctx.clinic), part
+
+
+def _set_window(state: BookingState, text: str | None, ctx: BookingContext, quiet: bool = False,
+                keep_day: date | None = None, keep_part: str | None = None,
+                part: str | None = None) -> list[Reply]:
+    """Search where the words say and offer times; ``quiet``: words that are not a usable day
+    (an opener's) are ignored instead of counted as a failed answer."""
+    result, part = _read_when(text or "", ctx, keep_day, keep_part, part)
     if result.window is None:
-        return _fail(state, ctx, result.message or "Sorry, I couldn't work out a day and time "
-                     "from that. You could say \"Monday morning\" or \"as soon as possible\".")
+        if quiet:
+            return [] if result.problem == "unparsed" else [Reply(result.message)]
+        return _fail(state, ctx, result.message or _NO_WHEN)
     window = result.window
     end = window.end
     if state.visit_type == SAME_DAY:
         limit = _same_day_end(ctx)
         if window.start >= limit:
-            return _fail(state, ctx, "Same-day visits can only be booked for today or tomorrow. "
-                                     "For a later day, please choose another visit type.")
+            message = ("Same-day visits can only be booked for today or tomorrow. For a later "
+                       "day, please choose another visit type.")
+            return [Reply(message)] if quiet else _fail(state, ctx, message)
         end = min(end, limit)
     state.window_start, state.window_end = window.start.isoformat(), end.isoformat()
     state.window_label = window.label
-    state.seen = []
-    return _offer(state, ctx, first_search=True)
+    if part and part.startswith("not_"):
+        state.window_label = f"{window.label}, {answers.PART_LABELS[part]}"
+    state.part = part
+    state.seen, state.offered, state.chosen = [], [], None
+    if quiet:
+        return []
+    return _advance(state, ctx)
 
 
 def _offer(state: BookingState, ctx: BookingContext, first_search: bool = False,
@@ -359,12 +577,11 @@ def _offer(state: BookingState, ctx: BookingContext, first_search: bool = False,
     start = datetime.fromisoformat(state.window_start)
     end = datetime.fromisoformat(state.window_end)
     exclude = set(state.seen)
-    slots = ctx.store.find_slots(state.visit_type, start, end, limit=OPTIONS, exclude=exclude)
+    slots = _find(state, ctx, start, end, exclude)
     messages: list[Reply] = [Reply(preface)] if preface else []
     if not slots:
         wider_end = _same_day_end(ctx) if state.visit_type == SAME_DAY else _horizon_end(ctx)
-        slots = ctx.store.find_slots(state.visit_type, start, wider_end, limit=OPTIONS,
-                                     exclude=exclude)
+        slots = _find(state, ctx, start, wider_end, exclude)
         if slots:
             what = "then" if first_search else "left then"
             label = f" ({state.window_label})" if state.window_label else ""
@@ -385,36 +602,174 @@ def _offer(state: BookingState, ctx: BookingContext, first_search: bool = False,
     return messages
 
 
+def _find(state: BookingState, ctx: BookingContext, start: datetime, end: datetime,
+          exclude: set[str]) -> list[Slot]:
+    """Up to OPTIONS free times that this patient may be offered (eligibility), at the site and
+    with the clinician asked for, in the part of the day asked for; distinct times first."""
+    assert state.visit_type
+    today = _today(ctx)
+    allowed = eligibility.providers(state, ctx.clinic, today) if state.task == BOOK else None
+    if allowed == []:
+        return []
+    age = eligibility.patient_age(state, today)
+    if age is None and state.task == RESCHEDULE and state.code:
+        # Moving a booking: the patient on it decides who may be offered.
+        age = age_on(ctx.store.get(state.code).patient.dob, today)
+    hours = answers.PARTS.get(state.part or "")
+    found = ctx.store.find_slots(state.visit_type, start, end,
+                                 limit=OPTIONS if hours is None else 60,
+                                 location_id=state.site if state.task == BOOK else None,
+                                 exclude=exclude, patient_age=age, provider_ids=allowed)
+    if hours is not None:
+        found = [s for s in found
+                 if hours[0] <= s.start.astimezone(ctx.clinic.tz).hour < hours[1]]
+    chosen: list[Slot] = []
+    for slot in found:  # a choice of times first, then other clinicians at the same times
+        if all(c.start != slot.start for c in chosen):
+            chosen.append(slot)
+    chosen += [s for s in found if s not in chosen]
+    return sorted(chosen[:OPTIONS], key=lambda s: (s.start, s.provider_id))
+
+
+def _offered_starts(state: BookingState, ctx: BookingContext) -> list[datetime]:
+    return [ctx.store.slot(s).start.astimezone(ctx.clinic.tz) for s in state.offered]
+
+
 def _on_slot(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
-    number = parse.option_number(text, len(state.offered))
+    starts = _offered_starts(state, ctx)
+    number = (answers.option_pick(text, len(state.offered)) or answers.time_pick(text, starts)
+              or answers.weekday_pick(text, starts))
     if number:
         state.chosen = state.offered[number - 1]
-        if state.task == BOOK and not state.name:
-            state.move_to(ASK_NAME)
-        elif state.task == BOOK and not state.dob:
-            state.move_to(ASK_DOB)
-        else:
-            state.move_to(ASK_CONFIRM)
-        return []
-    if _OTHER_DAY.search(text):
-        state.move_to(ASK_WHEN)
-        return []
+        return _advance(state, ctx)
+    change = answers.read_change(text, ctx.clinic, _today(ctx))
+    if change.any():
+        return _apply_change(state, change, ctx)
     if _MORE.search(text) and not re.search(r"\d", text):
         return _offer(state, ctx)
     # "How about Friday morning?" — a new preference instead of a pick.
     result = parse_when(text, ctx.now, ctx.clinic)
     if result.window is not None:
-        return _on_when(state, text, ctx)
+        return _set_window(state, text, ctx)
     return _fail(state, ctx, f"Please choose a time by its number (1 to {len(state.offered)}), "
-                             "or ask for other times or a different day.")
+                             "or tell me another day or time (for example \"Thursday "
+                             "afternoon\").")
+
+
+def _describe_chosen(state: BookingState, ctx: BookingContext) -> str:
+    return render.short_day_and_time(ctx.store.slot(state.chosen).start, ctx.clinic) \
+        if state.chosen else ""
+
+
+def _apply_patient_change(state: BookingState, change: answers.Change,
+                          ctx: BookingContext) -> list[str]:
+    """Who the visit is for, name, date of birth, video or in person, site, clinician; returns
+    what changed, for the acknowledgement and the summary."""
+    changed: list[str] = []
+    if state.task == BOOK:
+        new_who = change.who if change.who and change.who != (state.who or understand.SELF) \
+            else None
+        if new_who or (change.patient_name and change.patient_name != state.name):
+            before = state.name
+            state.who = new_who or state.who
+            if new_who in (understand.CHILD, understand.OTHER) and not change.dob:
+                state.dob, state.age = None, None  # the date of birth given was someone else's
+            state.name = change.patient_name if change.patient_name and len(
+                change.patient_name.split()) >= 2 else None
+            state.patient_first = change.patient_name.split()[0] if change.patient_name else None
+            changed.append(f"who the visit is for (it was {before})" if before
+                           else "who the visit is for")
+        if change.name and change.name != state.name:
+            changed.append(f"the name (it was {state.name})" if state.name else "the name")
+            state.name = change.name
+        if change.dob and change.dob.isoformat() != state.dob:
+            changed.append(f"the date of birth (it was {_dob_text(state.dob)})" if state.dob
+                           else "the date of birth")
+            state.dob = change.dob.isoformat()
+        if change.modality == understand.VIDEO and state.visit_type not in ("telehealth",
+                                                                              "vaccination"):
+            state.visit_type = "telehealth"
+            changed.append("the visit to a video visit")
+        elif change.modality == understand.IN_PERSON and state.visit_type == "telehealth":
+            state.visit_type = "new_problem"
+            changed.append("the visit to an in-person visit")
+        if change.site and change.site != state.site:
+            state.site = change.site
+            changed.append(f"the place to {ctx.clinic.locations[change.site].name}")
+        if change.clinician and change.clinician != state.clinician:
+            state.clinician = change.clinician
+            changed.append(f"the clinician to {ctx.clinic.providers[change.clinician].name}")
+    if any(c.startswith(("the visit", "the place", "the clinician")) for c in changed):
+        state.chosen, state.offered, state.seen = None, [], []
+    return changed
+
+
+def _apply_change(state: BookingState, change: answers.Change,
+                  ctx: BookingContext) -> list[Reply]:
+    """A correction of any earlier answer: re-open that field, say what changed, go on."""
+    before = _describe_chosen(state, ctx)
+    changed = _apply_patient_change(state, change, ctx)
+    replies: list[Reply] = []
+    if change.about_time() and state.visit_type:
+        window_day: date | None = None
+        single_day = False
+        if state.window_start and state.window_end:
+            first = datetime.fromisoformat(state.window_start)
+            window_day = first.astimezone(ctx.clinic.tz).date()
+            single_day = (datetime.fromisoformat(state.window_end) - first).total_seconds() \
+                < 24 * 3600
+        if change.when_text or change.part:
+            keep_day = window_day if single_day and not change.other_day else None
+            keep_part = state.part if change.when_text and not change.part else None
+            if change.part and not change.when_text and not single_day:
+                state.part = change.part  # "not mornings" across the days already searched
+                state.chosen, state.offered, state.seen = None, [], []
+            else:
+                replies = _set_window(state, change.when_text or "", ctx, keep_day=keep_day,
+                                      keep_part=keep_part, part=change.part)
+                if state.step != ASK_SLOT and not state.outcome and state.failures:
+                    return replies  # the new day or time can't be booked: said why, ask again
+        elif change.other_day:
+            state.window_start = state.window_end = None
+            state.chosen, state.offered, state.seen = None, [], []
+        elif change.later and (state.offered or state.chosen):
+            shown = [ctx.store.slot(s).start for s in [*state.offered, *([state.chosen]
+                                                                          if state.chosen else [])]]
+            state.window_start = (max(shown) + timedelta(minutes=1)).isoformat()
+            if not state.window_end or datetime.fromisoformat(state.window_end) <= max(shown):
+                state.window_end = _horizon_end(ctx).isoformat()
+            state.chosen, state.offered, state.seen = None, [], []
+        elif change.earlier:
+            replies.append(Reply("These are the earliest free times I have for that. You can "
+                                 "ask for another day instead."))
+        elif change.none and state.step == ASK_SLOT:
+            return _offer(state, ctx)
+        if before and not state.chosen:
+            changed.append(f"the day and time (it was {before})")
+    if changed:
+        state.changes = [*state.changes, *changed]
+        replies.insert(0, Reply(f"OK, I've changed {_join([c.split(' (')[0] for c in changed])}."))
+    if state.step == ASK_SLOT and state.offered and not state.chosen:
+        return replies
+    return replies + _advance(state, ctx)
 
 
 def _on_name(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
-    name = parse.person_name(text)
+    bare = parse._NAME_PREFIX.sub("", text).strip()
+    if state.task == BOOK and (answers.has_marker(text) or answers.reads_as_sentence(bare)):
+        change = answers.read_change(text, ctx.clinic, _today(ctx))
+        if change.any():
+            return _apply_change(state, change, ctx)
+    name = None if state.task == BOOK and answers.reads_as_sentence(bare) else \
+        parse.person_name(text)
+    if name is None and state.patient_first and re.fullmatch(r"[^\W\d_][\w'’-]*", bare):
+        name = parse.person_name(f"{state.patient_first} {bare}")  # "Park" after "my son Leo"
     if name is None:
         return _fail(state, ctx, "Please give the patient's first and last name, for example "
                                  "\"Jane Smith\".")
     state.name = name
+    if state.task == BOOK:
+        return _advance(state, ctx)
     state.move_to(ASK_DOB)
     return []
 
@@ -451,8 +806,19 @@ def _on_dob(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
             return _list(state, ctx)
         state.move_to(ASK_CODE)
         return []
-    state.move_to(ASK_CONFIRM)
-    return []
+    return _advance(state, ctx)
+
+
+def _on_booking_dob(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
+    """A correction instead of a date of birth ("wait, it's for my son") re-opens that answer;
+    everything else is a date of birth as before."""
+    if state.task == BOOK and parse_dob(text, _today(ctx)) is None:
+        change = answers.read_change(text, ctx.clinic, _today(ctx))
+        if change.any() and not change.dob:
+            return _apply_change(state, change, ctx)
+        if change.dob:
+            text = change.dob.strftime("%m/%d/%Y")
+    return _on_dob(state, text, ctx)
 
 
 def _list(state: BookingState, ctx: BookingContext) -> list[Reply]:
@@ -498,6 +864,10 @@ def _not_changeable(appt: Appointment, ctx: BookingContext) -> str | None:
 
 def _on_confirm(state: BookingState, text: str, ctx: BookingContext) -> list[Reply]:
     answer = parse.yes_no(text)
+    if answer is not True and state.task in (BOOK, RESCHEDULE):
+        change = answers.read_change(text, ctx.clinic, _today(ctx))
+        if change.any():
+            return _apply_change(state, change, ctx)
     if answer is None:
         return _fail(state, ctx, "Please answer yes or no.")
     if answer is False:
@@ -561,6 +931,7 @@ def _commit(state: BookingState, ctx: BookingContext) -> list[Reply]:
         return [Reply(f"Done — your appointment is moved. {summary}. Your confirmation code is "
                       f"still {appt.code}.")]
     state.outcome = BOOKED
+    state.changes = []
     return [Reply(f"You're booked! Confirmation code: {appt.code}. {summary}. Keep the code to "
                   "reschedule or cancel. If symptoms get much worse before then, call 911 in an "
                   "emergency.")]
@@ -577,7 +948,7 @@ _HANDLERS = {
     ASK_WHEN: _on_when,
     ASK_SLOT: _on_slot,
     ASK_NAME: _on_name,
-    ASK_DOB: _on_dob,
+    ASK_DOB: lambda state, text, ctx: _on_booking_dob(state, text, ctx),
     ASK_CODE: _on_code,
     ASK_CONFIRM: _on_confirm,
 }
@@ -588,7 +959,17 @@ def accepts(state: BookingState, text: str, ctx: BookingContext) -> bool:
     ("where do I park?") from an answer, so the form can let the FAQ answer it and resume."""
     text = (text or "").strip()
     step = state.step
-    if parse.is_stop(text, state.task):
+    if parse.is_stop(text, state.task) or answers.small_talk(text):
+        return True
+    if state.task == BOOK and step in (ASK_VISIT_TYPE, ASK_WHEN, ASK_SLOT, ASK_NAME, ASK_DOB,
+                                       ASK_CONFIRM):
+        if step == ASK_VISIT_TYPE and services.unsupported(text):
+            return True
+        if step != ASK_VISIT_TYPE and not answers.info_question(text) and answers.read_change(
+                text, ctx.clinic, _today(ctx)).any():
+            return True  # a correction or a new preference ("anything at Northside instead?")
+    if step == ASK_SLOT and (answers.option_pick(text, len(state.offered))
+                             or answers.time_pick(text, _offered_starts(state, ctx))):
         return True
     if step == ASK_TASK:
         return parse.detect_task(text) is not None
@@ -607,5 +988,6 @@ def accepts(state: BookingState, text: str, ctx: BookingContext) -> bool:
     if step == ASK_NAME:
         return parse.person_name(text) is not None
     if step == ASK_VISIT_TYPE:
-        return _visit_type_from_words(text) is not None or parse.option_number(text, 9) is not None
+        return (understand.visit_type_of(text) is not None
+                or parse.option_number(text, 9) is not None)
     return not text.endswith("?")  # a free-text reason: only a question is a topic switch

@@ -28,12 +28,13 @@ BOOKED = "booked"
 RESCHEDULED = "rescheduled"
 CANCELLED = "cancelled"
 LISTED = "listed"
-HANDOFF = "handoff"      # three failures at one step, or no slots at all: offer a person
+HANDOFF = "handoff"      # three failures at one step, no slots at all, or asked: a person
 STOPPED = "stopped"      # the patient said stop
 EMERGENCY = "emergency"  # a red flag appeared mid-booking: the 911 message replaces booking
 LOOKUP_LOCKED = "lookup_locked"  # too many details that did not match: a person, not a lookup
 
 MAX_FAILURES = 3
+OFFER_PERSON_AFTER = 2    # the second failure at one question also offers a person
 
 
 @dataclass
@@ -58,6 +59,14 @@ class BookingState:
     # The asker proved who they are for ``code`` (or, listing, for ``name`` + ``dob``):
     # actions/core/booking/verification.py.
     verified: bool = False
+    # Who the visit is for and what they asked for (actions/core/booking/understand.py).
+    who: str | None = None            # self | child | other; None = not said (taken as self)
+    age: int | None = None            # years, when said before the date of birth
+    patient_first: str | None = None  # "Leo" from "it's for my son Leo"
+    clinician: str | None = None      # provider id the patient asked for
+    site: str | None = None           # location id the patient asked for
+    part: str | None = None           # part of the day wanted (answers.PARTS)
+    changes: list[str] = field(default_factory=list)  # corrections, named in the summary
 
     def to_slot(self) -> dict[str, Any]:
         return asdict(self)

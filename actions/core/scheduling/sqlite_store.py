@@ -375,12 +375,15 @@ class SqliteAppointmentStore:
         return [_ts(slot.start + i * self._grid) for i in range(count)]
 
     def _providers_for(self, visit_type: VisitType, location_id: str | None,
-                       patient_age: int | None) -> list[str]:
+                       patient_age: int | None,
+                       provider_ids: Collection[str] | None = None) -> list[str]:
         if location_id is not None and location_id not in self.clinic.hours:
             raise NotFound(f"unknown location {location_id!r}")
         chosen = []
         for p in self.clinic.providers.values():
             if visit_type.id not in p.visit_types or not p.sees_age(patient_age):
+                continue
+            if provider_ids is not None and p.id not in provider_ids:
                 continue
             # For video visits a physical location_id narrows to that site's clinicians.
             if location_id not in (None, TELEHEALTH) and p.location_id != location_id:
@@ -394,17 +397,20 @@ class SqliteAppointmentStore:
 
     def find_slots(self, visit_type_id: str, start: datetime, end: datetime, limit: int = 3,
                    location_id: str | None = None, exclude: Collection[str] = (),
-                   patient_age: int | None = None) -> list[Slot]:
+                   patient_age: int | None = None,
+                   provider_ids: Collection[str] | None = None) -> list[Slot]:
         """Nearest free slots (earliest first) starting in [start, end).
 
         Never earlier than now + min notice nor beyond the horizon; same-day-only visits only
         today/tomorrow; only in opening (or telehealth) hours, never on holidays, wholly inside
         one open range; only providers offering the visit (and seeing ``patient_age``, when
-        given — pass it, or adults may be offered the pediatrician). Spread: distinct start times
-        first, then other providers at the same times if fewer distinct times exist.
+        given — pass it, or adults may be offered the pediatrician) and, when ``provider_ids`` is
+        given, only those (the clinicians a patient of unknown age may see, or the one they asked
+        for). Spread: distinct start times first, then other providers at the same times if fewer
+        distinct times exist.
         """
         visit_type = self._visit_type(visit_type_id)
-        providers = self._providers_for(visit_type, location_id, patient_age)
+        providers = self._providers_for(visit_type, location_id, patient_age, provider_ids)
         if limit <= 0 or not providers:
             return []
         now = self._now_utc()

@@ -73,7 +73,9 @@ class BookingRejected(Exception):
 
 class AppointmentStore(Protocol):
     def find_slots(self, visit_type_id: str, start: datetime, end: datetime, limit: int = 3,
-                   location_id: str | None = None, exclude: Collection[str] = ()) -> list[Slot]:
+                   location_id: str | None = None, exclude: Collection[str] = (),
+                   patient_age: int | None = None,
+                   provider_ids: Collection[str] | None = None) -> list[Slot]:
         """Nearest free slots, earliest first, starting in [start, end) — see the implementation
         notes in sqlite_store for the rules (notice, hours, holidays, spread)."""
         ...

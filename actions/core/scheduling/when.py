@@ -241,6 +241,9 @@ def _normalize(text: str) -> str:
     t = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", t)  # a.m. → am
     t = re.sub(r"\bo'?clock\b", "", t)
     t = re.sub(r"\b12\s*noon\b", "noon", t)
+    # "friday morning next week": the week belongs to the day, not to the part of the day.
+    t = re.sub(rf"\b{_WEEKDAY}\s+((?:early\s+|late\s+)?(?:morning|afternoon|evening))\s+"
+               r"next\s+week\b", r"\1 next week \2", t)
     t = re.sub(r"[,;!?()\"]|\.(?=\s|$)", " ", t)
     return re.sub(r"\s+", " ", t).strip()
 

@@ -54,3 +54,24 @@ def test_idioms_are_not_crisis(audits) -> None:
 def test_fallback_stays_silent_inside_the_symptom_form(audits) -> None:
     assert run(ActionSafeFallback(), make_tracker("7", intent="nlu_fallback",
                                                   active_loop="triage_form")) == []
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("appt on the 17th?", "nlu_fallback"), ("chekup for me please", "nlu_fallback"),
+    ("do you have a chiropractor I can book", "out_of_scope"),
+])
+def test_a_request_for_a_visit_nlu_missed_is_replayed_as_a_booking(audits, text, intent) -> None:
+    dispatcher = CollectingDispatcher()
+    action = ActionSafeFallback() if intent == "nlu_fallback" else ActionSafeOutOfScope()
+    events = asyncio.run(action.run(dispatcher, make_tracker(text, intent=intent), {}))
+    assert dispatcher.messages == []
+    replayed = [e for e in events if e.get("event") == "user"]
+    assert replayed and replayed[0]["parse_data"]["intent"]["name"] == "manage_appointment"
+    assert replayed[0]["text"] == text
+
+
+def test_a_plain_unknown_message_is_not_replayed_as_a_booking(audits) -> None:
+    events = asyncio.run(ActionSafeFallback().run(
+        CollectingDispatcher(), make_tracker("purple monkey dishwasher", intent="nlu_fallback"),
+        {}))
+    assert not [e for e in events if e.get("event") == "user"]
