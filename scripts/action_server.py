@@ -54,6 +54,28 @@ def create_app(executor: ActionExecutor, token: str) -> Sanic:
     return app
 
 
+def warm_up() -> None:
+    """Load the spaCy pipeline, the LLM and the FAQ's sentence encoder now instead of on first use,
+    and start moving emergencies the Rasa process answered alone into the staff queue. Called by
+    the action server when ACTION_SERVER_WARMUP=1 (scripts/stack.py sets it); library use (tests,
+    the batch CLI) loads lazily."""
+    import logging
+
+    from actions.escalation.outbox import start_drainer
+    from actions.faq import faq_matcher
+    from actions.triage.service import warm_up as load_triage_models
+
+    load_triage_models()
+    try:
+        faq_matcher()  # the encoder and the FAQ texts' vectors (from var/embeddings when cached)
+    except Exception as exc:  # a warm-up failure must never take the server down
+        logging.getLogger(__name__).error("faq warm-up failed",
+                                          extra={"error": type(exc).__name__})
+    # Emergencies the Rasa process answered on its own while this server or Redis was down reach
+    # the staff queue as soon as both are up.
+    start_drainer()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=5055)
@@ -73,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 2
+    if settings.current().warm_up:
+        warm_up()
     utils.update_sanic_log_level()
     executor = ActionExecutor()
     executor.register_package(args.actions)

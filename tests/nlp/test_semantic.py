@@ -41,12 +41,16 @@ def test_examples_name_lexicon_concepts() -> None:
     assert all(c in concepts and phrases for c, phrases in examples.items())
 
 
+# Built-in keys are allowed only in development mode (bot/runtime_mode.py).
+DEV = {"TRIAGE_ENV": "development"}
+
+
 def test_off_by_default() -> None:
     from actions.settings import ActionSettings
 
-    assert not ActionSettings.from_env({}).triage_semantic
-    assert ActionSettings.from_env({"TRIAGE_SEMANTIC": "1"}).triage_semantic
-    assert not ActionSettings.from_env({"FAQ_SEMANTIC": "0"}).faq_semantic
+    assert not ActionSettings.from_env(DEV).triage_semantic
+    assert ActionSettings.from_env({**DEV, "TRIAGE_SEMANTIC": "1"}).triage_semantic
+    assert not ActionSettings.from_env({**DEV, "FAQ_SEMANTIC": "0"}).faq_semantic
 
 
 def test_encoder_rows_are_unit_length_and_paraphrases_are_close() -> None:
