@@ -24,6 +24,7 @@ from actions.nlp.lexicon import (
     load_context_rules,
     load_lexicon,
 )
+from actions.nlp.prefilter import PatternIndex
 
 # PyRuSH / medspacy log every sentence at DEBUG through loguru and logging; patients' words must not
 # end up in logs, and the noise hides real problems.
@@ -102,6 +103,10 @@ class LexiconMatcher:
         # Long forms of abbreviations, so "shortness of breath (SOB)" teaches us what "SOB"
         # means here.
         self.phrase_to_concept: dict[str, str] = {}
+        # Only the regexes whose required words occur in a text are run on it (same matches).
+        self.patterns = PatternIndex(
+            (concept.id, pattern) for concept in lexicon.concepts.values()
+            for pattern in concept.patterns)
         for concept in lexicon.concepts.values():
             docs = [nlp.make_doc(p) for p in concept.phrases]
             if docs:
@@ -119,14 +124,12 @@ class LexiconMatcher:
         if not starts:
             return []
         spans: list[Span] = []
-        for concept in self.lexicon.concepts.values():
-            for pattern in concept.patterns:
-                for m in pattern.finditer(text):
-                    first = bisect_right(starts, m.start()) - 1
-                    last = bisect_right(starts, max(m.end() - 1, m.start())) - 1
-                    if first < 0 or last < first:
-                        continue
-                    spans.append(Span(doc, first, last + 1, label=concept.id))
+        for concept_id, m in self.patterns.finditer(text):
+            first = bisect_right(starts, m.start()) - 1
+            last = bisect_right(starts, max(m.end() - 1, m.start())) - 1
+            if first < 0 or last < first:
+                continue
+            spans.append(Span(doc, first, last + 1, label=concept_id))
         return spans
 
     def __call__(self, doc: Doc) -> Doc:
