@@ -37,14 +37,16 @@ try:  # loguru is a medspacy dependency; silence it for PyRuSH only if present.
 except ImportError:  # pragma: no cover
     pass
 
-import medspacy  # noqa: E402  registers "medspacy_context"
+import medspacy  # noqa: E402, F401  registers its Span extensions
 import scispacy.abbreviation  # noqa: E402  registers "abbreviation_detector"
 import spacy  # noqa: E402  (after logging is silenced)
-from medspacy.context import ConTextRule  # noqa: E402
+from medspacy.context import ConText, ConTextRule  # noqa: E402
 from spacy.language import Language  # noqa: E402
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
 from spacy.tokens import Doc, Span, Token  # noqa: E402
 from spacy.util import filter_spans  # noqa: E402
+
+from actions.nlp.context_runner import SentenceContext  # noqa: E402  (imports medspacy)
 
 # scispacy's AbbreviationDetector warns on every doc that its (unused) global matcher is empty.
 warnings.filterwarnings("ignore", message=r".*\[W036\].*")
@@ -83,12 +85,22 @@ class SpellingComponent:
         self.corrector = SpellingCorrector(lexicon.vocabulary(), lexicon.shorthand)
 
     def __call__(self, doc: Doc) -> Doc:
+        # One pass builds normalized_text(doc) too (reading token._ back is slow on long texts).
+        parts: list[str] = []
+        starts: list[int] = []
+        pos = 0
         for tok in doc:
-            fixed = self.corrector.correct(tok.lower_)
-            if fixed and fixed != tok.lower_:
+            word = tok.lower_
+            fixed = self.corrector.correct(word)
+            if fixed and fixed != word:
                 tok._.corrected = fixed
                 tok.norm_ = fixed
-        doc._.norm_text, doc._.norm_offsets = normalized_text(doc)
+                word = fixed
+            space = tok.whitespace_
+            starts.append(pos)
+            parts.append(word + space)
+            pos += len(word) + len(space)
+        doc._.norm_text, doc._.norm_offsets = "".join(parts), tuple(starts)
         return doc
 
 
@@ -237,16 +249,17 @@ def build_pipeline(
     nlp.add_pipe("triage_lexicon_" + str(id(matcher)), name="triage_lexicon")
     # prune_on_target_overlap: a trigger inside a symptom phrase ("better off WITHOUT me",
     # "DON'T want to live") must not negate that phrase.
-    context: medspacy.context.ConText = nlp.add_pipe(
-        "medspacy_context",
-        config={
-            "rules": None,
-            "prune_on_target_overlap": True,
-            "input_span_type": "group",
-            "span_group_name": SPAN_GROUP,
-        },
-    )
+    context = ConText(nlp, rules=None, prune_on_target_overlap=True, input_span_type="group",
+                      span_group_name=SPAN_GROUP)
     context.add(_context_rules(load_context_rules(context_path)))
+    # Same results as ConText's own __call__, found faster (actions/nlp/context_runner.py).
+    runner = SentenceContext(context, nlp.vocab, SPAN_GROUP)
+
+    @Language.component("triage_context_" + str(id(runner)))
+    def _context(doc: Doc) -> Doc:
+        return runner(doc)
+
+    nlp.add_pipe("triage_context_" + str(id(runner)), name="medspacy_context")
     return nlp
 
 

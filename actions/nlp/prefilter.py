@@ -106,33 +106,33 @@ class PatternIndex:
         self._entries: Sequence[_Entry] = tuple(
             _Entry(label, pattern, required_literals(pattern)) for label, pattern in patterns)
         self._always = tuple(i for i, e in enumerate(self._entries) if not e.clauses)
-        # Every required string with its three-character windows: one pass over a text collects the
-        # text's windows, and only a string whose windows are all there is searched for.
-        # Each string also knows which (pattern, clause) it satisfies.
+        # Every required string, filed under its first three characters with all its
+        # three-character windows: one pass over a text collects the text's windows, and only a
+        # string whose windows are all there is searched for. Each string also knows which
+        # (pattern, clause) it satisfies.
         satisfies: dict[str, list[tuple[int, int]]] = {}
         for i, entry in enumerate(self._entries):
             for j, clause in enumerate(entry.clauses):
                 for lit in clause:
                     satisfies.setdefault(lit, []).append((i, j))
-        self._literals: tuple[tuple[str, frozenset[str], tuple[tuple[int, int], ...]], ...] = tuple(
-            (lit, frozenset(_trigrams(lit)), tuple(satisfies[lit])) for lit in sorted(satisfies))
+        by_head: dict[str, list[tuple[str, frozenset[str], tuple[tuple[int, int], ...]]]] = {}
+        for lit in sorted(satisfies):
+            by_head.setdefault(lit[:MIN_LITERAL], []).append(
+                (lit, frozenset(_trigrams(lit)), tuple(satisfies[lit])))
+        self._by_head = {head: tuple(items) for head, items in by_head.items()}
 
     def __len__(self) -> int:
         return len(self._entries)
-
-    def present(self, text: str) -> set[str]:
-        """The required strings that occur in ``text``."""
-        windows = _trigrams(text)
-        return {lit for lit, needs, _ in self._literals if needs <= windows and lit in text}
 
     def candidates(self, text: str) -> Iterator[tuple[str, re.Pattern[str]]]:
         """(label, pattern) of every pattern that can match ``text``, in the original order."""
         windows = _trigrams(text)
         met: dict[int, set[int]] = {}
-        for lit, needs, satisfied in self._literals:
-            if needs <= windows and lit in text:
-                for i, j in satisfied:
-                    met.setdefault(i, set()).add(j)
+        for head in windows.intersection(self._by_head):
+            for lit, needs, satisfied in self._by_head[head]:
+                if needs <= windows and lit in text:
+                    for i, j in satisfied:
+                        met.setdefault(i, set()).add(j)
         chosen = [i for i, clauses in met.items() if len(clauses) == len(self._entries[i].clauses)]
         for i in sorted((*chosen, *self._always)):
             yield self._entries[i].label, self._entries[i].pattern
