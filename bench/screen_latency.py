@@ -31,6 +31,10 @@ from scripts.stack import ROOT, Stack
 
 LONG_HISTORY = ("I have had a bit of a cough for a week and I'm tired after work, my knees ache on "
                 "the stairs and I have not been sleeping well. ") * 25
+# About 4,000 characters: a long pasted history whose last lines are an emergency.
+LONG_EMERGENCY = (LONG_HISTORY + "My mum says I should stop worrying, but I read that tiredness and "
+                  "aches can be many things and I do not want to waste anyone's time. " * 6
+                  + "Now my chest feels crushing and the pain is going into my left arm.")
 MESSAGES: list[tuple[str, dict]] = [
     ("34", {"triage_complaint": "sore throat since yesterday", "triage_question": "q_age"}),
     ("no", {"triage_complaint": "sore throat since yesterday", "triage_question": "fever"}),
@@ -41,6 +45,7 @@ MESSAGES: list[tuple[str, dict]] = [
     ("Jane Smith", {}),
     ("03/04/1985", {}),
     (LONG_HISTORY + "Anyway, can I book a visit?", {}),
+    (LONG_EMERGENCY, {}),
     ("hola, necesito una cita para mi hijo", {}),
     ("crushing chest pain going down my left arm and I'm sweating", {}),
     ("my dad collapsed and won't wake up", {}),
