@@ -60,6 +60,25 @@ def required_words(pattern: list[dict[str, Any]]) -> tuple[Clause, ...]:
     return tuple(clauses)
 
 
+def split_first_token(pattern: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The same matches as ``pattern``, as one pattern per word of its first token's list.
+
+    spaCy tests a plain ``{LOWER: word}`` in C but calls Python for ``{LOWER: {IN: [...]}}``, on
+    every token; the first token is tested on every token of the doc, the later ones only after
+    a first-token hit. Only a required first token with a single word list is split (an optional
+    one would give the same match twice)."""
+    first = pattern[0] if pattern else {}
+    if len(first) != 1 or "OP" in first:
+        return [pattern]
+    (attr, value), = first.items()
+    if attr not in _ATTRS or not (isinstance(value, dict) and set(value) == {"IN"}):
+        return [pattern]
+    words = list(dict.fromkeys(value["IN"]))
+    if not words or not all(isinstance(w, str) for w in words):
+        return [pattern]
+    return [[{attr: word}, *pattern[1:]] for word in words]
+
+
 class AnchoredMatcher:
     """Drop-in for ConText's MedspacyMatcher (``rule_map`` and ``__call__``)."""
 
@@ -105,7 +124,7 @@ class AnchoredMatcher:
             matcher = Matcher(self._vocab)
             for i in active:  # original order: ties between equal spans resolve as before
                 rule_id, rule = self._rules[i]
-                matcher.add(rule_id, [rule.pattern], on_match=rule.on_match)
+                matcher.add(rule_id, split_first_token(rule.pattern), on_match=rule.on_match)
             if len(self._matchers) >= _MAX_MATCHERS:
                 self._matchers.pop(next(iter(self._matchers)))
             self._matchers[active] = matcher
