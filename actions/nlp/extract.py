@@ -8,7 +8,7 @@ and minimising words ("probably nothing") produce no finding, so they cannot mov
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from actions.nlp import quantities as q
 from actions.nlp.lexicon import load_lexicon
@@ -129,35 +129,57 @@ def _chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return out
 
 
-def _findings(text: str) -> tuple[list[Finding], str]:
-    from actions.nlp.pipeline import SPAN_GROUP, get_pipeline  # spaCy only when text must be parsed
+# A parsed piece: its findings (offsets within the piece) and its normalised text.
+ParsedPieces = dict[str, tuple[tuple[Finding, ...], str]]
+
+
+def _findings(text: str, parsed: ParsedPieces | None = None) -> tuple[list[Finding], str]:
+    """Findings and normalised text of ``text``. Pieces already in ``parsed`` (the same words
+    parsed for another text of the same message) are not parsed again; new ones are added."""
+    from actions.nlp.pipeline import get_pipeline  # spaCy only when text must be parsed
 
     nlp = get_pipeline()
-    lexicon = load_lexicon()
+    pieces = _chunks(text)
+    known = parsed if parsed is not None else {}
+    todo = [piece for _, piece in pieces if piece not in known]
+    fresh = [_piece_result(doc) for doc in nlp.pipe(todo)]
+    results = iter(fresh)
     out: list[Finding] = []
     norms: list[str] = []
-    pieces = _chunks(text)
-    for (offset, _), doc in zip(pieces, nlp.pipe(piece for _, piece in pieces), strict=True):
-        norms.append(doc._.norm_text or doc.text.lower())
-        for ent in doc.spans[SPAN_GROUP]:
-            concept = lexicon.concepts.get(ent.label_)
-            if concept is None or concept.category == "idiom":
-                continue
-            out.append(
-                Finding(
-                    concept=ent.label_,
-                    text=ent.text,
-                    start=offset + ent.start_char,
-                    end=offset + ent.end_char,
-                    negated=bool(ent._.is_negated),
-                    family=_family_history(ent),
-                    hypothetical=bool(ent._.is_hypothetical),
-                    historical=bool(ent._.is_historical),
-                    uncertain=bool(ent._.is_uncertain),
-                )
-            )
+    for offset, piece in pieces:
+        findings, piece_norm = known[piece] if piece in known else next(results)
+        norms.append(piece_norm)
+        out.extend(replace(f, start=offset + f.start, end=offset + f.end) if offset else f
+                   for f in findings)
+    if parsed is not None:
+        parsed.update(zip(todo, fresh, strict=True))
     norm = "".join(norms) if len(norms) > 1 else norms[0]
     return out, norm or text.lower()
+
+
+def _piece_result(doc: object) -> tuple[tuple[Finding, ...], str]:
+    from actions.nlp.pipeline import SPAN_GROUP
+
+    lexicon = load_lexicon()
+    out: list[Finding] = []
+    for ent in doc.spans[SPAN_GROUP]:  # type: ignore[attr-defined]
+        concept = lexicon.concepts.get(ent.label_)
+        if concept is None or concept.category == "idiom":
+            continue
+        out.append(
+            Finding(
+                concept=ent.label_,
+                text=ent.text,
+                start=ent.start_char,
+                end=ent.end_char,
+                negated=bool(ent._.is_negated),
+                family=_family_history(ent),
+                hypothetical=bool(ent._.is_hypothetical),
+                historical=bool(ent._.is_historical),
+                uncertain=bool(ent._.is_uncertain),
+            )
+        )
+    return tuple(out), doc._.norm_text or doc.text.lower()  # type: ignore[attr-defined]
 
 
 def _choose_age(
@@ -176,9 +198,12 @@ def _choose_age(
     return None, None
 
 
-def extract_facts(text: str, age: float | None = None, sex: str | None = None) -> Facts:
+def extract_facts(text: str, age: float | None = None, sex: str | None = None,
+                  parsed: ParsedPieces | None = None) -> Facts:
+    """Facts of ``text``. ``parsed``: pieces shared between texts of one message (the gate parses
+    the message with and without the interview's context), so a piece is parsed once."""
     text = text or ""
-    findings, norm = _findings(text) if text.strip() else ([], "")
+    findings, norm = _findings(text, parsed) if text.strip() else ([], "")
     lexicon = load_lexicon()
     present: set[str] = set()
     absent: set[str] = set()
