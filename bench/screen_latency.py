@@ -48,6 +48,9 @@ MESSAGES: list[tuple[str, dict]] = [
     ("03/04/1985", {}),
     (LONG_HISTORY + "Anyway, can I book a visit?", {}),
     (LONG_EMERGENCY, {}),
+    # A long answer typed during the interview: judged with the complaint and on its own.
+    (LONG_HISTORY + "It got worse after the flu.", {"triage_complaint": "cough for a week",
+                                                   "triage_question": "duration"}),
     ("hola, necesito una cita para mi hijo", {}),
     ("crushing chest pain going down my left arm and I'm sweating", {}),
     ("my dad collapsed and won't wake up", {}),
