@@ -82,12 +82,13 @@ _HISTORY_TRIGGER = re.compile(r"\b(?:died|dies|passed|diagnosed|history|hx|runs?
                               re.IGNORECASE)
 
 
-def _family_history(ent: object) -> bool:
-    """ConText's FAMILY, unless the trigger is just "<relative> had" and the sentence is recent."""
-    if not bool(ent._.is_family):  # type: ignore[attr-defined]
+def _family_history(ent: object, flags: object) -> bool:
+    """ConText's FAMILY, unless the trigger is just "<relative> had" and the sentence is recent.
+    ``flags``: the span's extension attributes (``ent._``)."""
+    if not bool(flags.is_family):  # type: ignore[attr-defined]
         return False
     doc = ent.doc  # type: ignore[attr-defined]
-    for mod in ent._.modifiers:  # type: ignore[attr-defined]
+    for mod in flags.modifiers:  # type: ignore[attr-defined]
         if mod.category != "FAMILY":
             continue
         trigger = doc[mod.modifier_span[0]: mod.modifier_span[1]].text
@@ -166,17 +167,18 @@ def _piece_result(doc: object) -> tuple[tuple[Finding, ...], str]:
         concept = lexicon.concepts.get(ent.label_)
         if concept is None or concept.category == "idiom":
             continue
+        flags = ent._  # one extension accessor per span, not one per flag
         out.append(
             Finding(
                 concept=ent.label_,
                 text=ent.text,
                 start=ent.start_char,
                 end=ent.end_char,
-                negated=bool(ent._.is_negated),
-                family=_family_history(ent),
-                hypothetical=bool(ent._.is_hypothetical),
-                historical=bool(ent._.is_historical),
-                uncertain=bool(ent._.is_uncertain),
+                negated=bool(flags.is_negated),
+                family=_family_history(ent, flags),
+                hypothetical=bool(flags.is_hypothetical),
+                historical=bool(flags.is_historical),
+                uncertain=bool(flags.is_uncertain),
             )
         )
     return tuple(out), doc._.norm_text or doc.text.lower()  # type: ignore[attr-defined]
