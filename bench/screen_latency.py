@@ -16,6 +16,7 @@ questions, long histories, Spanish, and emergencies — and prints p50 / p95 / m
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 import time
@@ -31,6 +32,11 @@ from scripts.stack import ROOT, Stack
 
 LONG_HISTORY = ("I have had a bit of a cough for a week and I'm tired after work, my knees ache on "
                 "the stairs and I have not been sleeping well. ") * 25
+# About 4,000 characters: a long pasted history whose last lines are an emergency.
+LONG_EMERGENCY = (LONG_HISTORY
+                  + "My mum says I should stop worrying, but I read that tiredness and aches "
+                    "can be many things and I do not want to waste anyone's time. " * 6
+                  + "Now my chest feels crushing and the pain is going into my left arm.")
 MESSAGES: list[tuple[str, dict]] = [
     ("34", {"triage_complaint": "sore throat since yesterday", "triage_question": "q_age"}),
     ("no", {"triage_complaint": "sore throat since yesterday", "triage_question": "fever"}),
@@ -41,6 +47,10 @@ MESSAGES: list[tuple[str, dict]] = [
     ("Jane Smith", {}),
     ("03/04/1985", {}),
     (LONG_HISTORY + "Anyway, can I book a visit?", {}),
+    (LONG_EMERGENCY, {}),
+    # A long answer typed during the interview: judged with the complaint and on its own.
+    (LONG_HISTORY + "It got worse after the flu.", {"triage_complaint": "cough for a week",
+                                                   "triage_question": "duration"}),
     ("hola, necesito una cita para mi hijo", {}),
     ("crushing chest pain going down my left arm and I'm sweating", {}),
     ("my dad collapsed and won't wake up", {}),
@@ -74,20 +84,23 @@ def request(text: str, slots: dict) -> dict:
 LONG_CHARS = 1000  # a pasted history, not a chat message
 
 
-def in_process(rounds: int) -> tuple[list[float], list[float]]:
-    """(times for chat-length messages, times for long pasted histories)."""
+def in_process(rounds: int) -> tuple[tuple[list[float], list[float]],
+                                     tuple[list[float], list[float]]]:
+    """Wall-clock and CPU times (each: chat-length messages, long pasted histories). CPU time does
+    not count waiting for a core, so it compares runs on a busy machine fairly."""
     from actions.core.safety.gate import decide
 
     decide("warm up: mild cough")
-    short: list[float] = []
-    long: list[float] = []
+    wall: tuple[list[float], list[float]] = ([], [])
+    cpu: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
         for text, slots in MESSAGES:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             decide(text, context=slots.get("triage_complaint", ""))
-            (long if len(text) > LONG_CHARS else short).append(
-                (time.perf_counter() - start) * 1000)
-    return short, long
+            bucket = 1 if len(text) > LONG_CHARS else 0
+            wall[bucket].append((time.perf_counter() - start) * 1000)
+            cpu[bucket].append((time.process_time() - start_cpu) * 1000)
+    return wall, cpu
 
 
 def round_trips(action_url: str, rounds: int,
@@ -137,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--patients", type=int, default=8)
     args = parser.parse_args(argv)
-    print_split("in-process", in_process(args.rounds))
+    print(f"load average (1 min) {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+    wall, cpu = in_process(args.rounds)
+    print_split("in-process", wall)
+    print_split("in-process CPU time", cpu)
     log_dir = ROOT / ".cache" / "bench-screen"
     log_dir.mkdir(parents=True, exist_ok=True)
     # The background load sends from one address faster than any patient: no rate limits here.
@@ -146,8 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     stack.start(with_site=False)
     try:
         round_trips(stack.action_url, 1, stack.action_token)  # warm connections and caches
-        idle = round_trips(stack.action_url, args.rounds, stack.action_token)
-        print_split("round trip, idle", idle)
+        print(f"load average (1 min) {os.getloadavg()[0]:.1f}", flush=True)
+        print_split("round trip, idle", round_trips(stack.action_url, args.rounds,
+                                                    stack.action_token))
         stop = threading.Event()
         loader = threading.Thread(target=background_load, args=(stack, stop, args.patients),
                                   daemon=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Spanish words, accents stripped (lookups are accent-insensitive so "esta"/"está" both count).
 _ES_FUNCTION = frozenset("""
@@ -89,6 +90,7 @@ MIN_SPANISH = 2.0
 MIN_SPANISH_ONE_WORD = 3.0
 
 
+@lru_cache(maxsize=8192)  # a long message repeats its words; this runs on every message
 def _fold(word: str) -> str:
     """Lowercase and strip accents (ñ -> n too): patients often type without them."""
     decomposed = unicodedata.normalize("NFD", word.lower())

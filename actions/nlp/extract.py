@@ -8,7 +8,7 @@ and minimising words ("probably nothing") produce no finding, so they cannot mov
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from actions.nlp import quantities as q
 from actions.nlp.lexicon import load_lexicon
@@ -84,12 +84,13 @@ _HISTORY_TRIGGER = re.compile(r"\b(?:died|dies|passed|diagnosed|history|hx|runs?
                               re.IGNORECASE)
 
 
-def _family_history(ent: object) -> bool:
-    """ConText's FAMILY, unless the trigger is just "<relative> had" and the sentence is recent."""
-    if not bool(ent._.is_family):  # type: ignore[attr-defined]
+def _family_history(ent: object, flags: object) -> bool:
+    """ConText's FAMILY, unless the trigger is just "<relative> had" and the sentence is recent.
+    ``flags``: the span's extension attributes (``ent._``)."""
+    if not bool(flags.is_family):  # type: ignore[attr-defined]
         return False
     doc = ent.doc  # type: ignore[attr-defined]
-    for mod in ent._.modifiers:  # type: ignore[attr-defined]
+    for mod in flags.modifiers:  # type: ignore[attr-defined]
         if mod.category != "FAMILY":
             continue
         trigger = doc[mod.modifier_span[0]: mod.modifier_span[1]].text
@@ -157,40 +158,69 @@ def _add_semantic(doc: object, nlp: object) -> set[tuple[int, int]]:
 SEMANTIC_HEAD_PIECES = 2
 
 
-def _findings(text: str) -> tuple[list[Finding], str]:
-    from actions.nlp.pipeline import SPAN_GROUP, get_pipeline  # spaCy only when text must be parsed
+# A parsed piece: its findings (offsets within the piece) and its normalised text.
+# Keyed by the piece's text and whether the semantic matcher read it.
+ParsedPieces = dict[tuple[str, bool], tuple[tuple[Finding, ...], str]]
+
+
+def _findings(text: str, parsed: ParsedPieces | None = None) -> tuple[list[Finding], str]:
+    """Findings and normalised text of ``text``. Pieces already in ``parsed`` (the same words
+    parsed for another text of the same message) are not parsed again; new ones are added."""
+    from actions.nlp.pipeline import get_pipeline  # spaCy only when text must be parsed
+    from actions.nlp.semantic import semantic_findings
 
     nlp = get_pipeline()
-    lexicon = load_lexicon()
+    pieces = _chunks(text)
+    with_semantic = semantic_findings() is not None
+    # The semantic matcher reads the first pieces and the last (see SEMANTIC_HEAD_PIECES).
+    keys = [(piece, with_semantic and (n < SEMANTIC_HEAD_PIECES or n == len(pieces) - 1))
+            for n, (_, piece) in enumerate(pieces)]
+    known = parsed if parsed is not None else {}
+    todo = [key for key in dict.fromkeys(keys) if key not in known]
+    fresh = [_piece_result(doc, nlp, semantic)
+             for doc, (_, semantic) in zip(nlp.pipe(piece for piece, _ in todo), todo,
+                                           strict=True)]
+    done = dict(zip(todo, fresh, strict=True))
     out: list[Finding] = []
     norms: list[str] = []
-    pieces = _chunks(text)
-    docs = nlp.pipe(piece for _, piece in pieces)
-    for n, ((offset, _), doc) in enumerate(zip(pieces, docs, strict=True)):
-        norms.append(doc._.norm_text or doc.text.lower())
-        semantic: set[tuple[int, int]] = set()
-        if n < SEMANTIC_HEAD_PIECES or n == len(pieces) - 1:
-            semantic = _add_semantic(doc, nlp)
-        for ent in doc.spans[SPAN_GROUP]:
-            concept = lexicon.concepts.get(ent.label_)
-            if concept is None or concept.category == "idiom":
-                continue
-            out.append(
-                Finding(
-                    concept=ent.label_,
-                    text=ent.text,
-                    start=offset + ent.start_char,
-                    end=offset + ent.end_char,
-                    negated=bool(ent._.is_negated),
-                    family=_family_history(ent),
-                    hypothetical=bool(ent._.is_hypothetical),
-                    historical=bool(ent._.is_historical),
-                    uncertain=bool(ent._.is_uncertain),
-                    semantic=(ent.start, ent.end) in semantic,
-                )
-            )
+    for (offset, _), key in zip(pieces, keys, strict=True):
+        findings, piece_norm = known[key] if key in known else done[key]
+        norms.append(piece_norm)
+        out.extend(replace(f, start=offset + f.start, end=offset + f.end) if offset else f
+                   for f in findings)
+    if parsed is not None:
+        parsed.update(done)
     norm = "".join(norms) if len(norms) > 1 else norms[0]
     return out, norm or text.lower()
+
+
+def _piece_result(doc: object, nlp: object,
+                  with_semantic: bool) -> tuple[tuple[Finding, ...], str]:
+    from actions.nlp.pipeline import SPAN_GROUP
+
+    lexicon = load_lexicon()
+    semantic = _add_semantic(doc, nlp) if with_semantic else set()
+    out: list[Finding] = []
+    for ent in doc.spans[SPAN_GROUP]:  # type: ignore[attr-defined]
+        concept = lexicon.concepts.get(ent.label_)
+        if concept is None or concept.category == "idiom":
+            continue
+        flags = ent._  # one extension accessor per span, not one per flag
+        out.append(
+            Finding(
+                concept=ent.label_,
+                text=ent.text,
+                start=ent.start_char,
+                end=ent.end_char,
+                negated=bool(flags.is_negated),
+                family=_family_history(ent, flags),
+                hypothetical=bool(flags.is_hypothetical),
+                historical=bool(flags.is_historical),
+                uncertain=bool(flags.is_uncertain),
+                semantic=(ent.start, ent.end) in semantic,
+            )
+        )
+    return tuple(out), doc._.norm_text or doc.text.lower()  # type: ignore[attr-defined]
 
 
 def _choose_age(
@@ -209,9 +239,12 @@ def _choose_age(
     return None, None
 
 
-def extract_facts(text: str, age: float | None = None, sex: str | None = None) -> Facts:
+def extract_facts(text: str, age: float | None = None, sex: str | None = None,
+                  parsed: ParsedPieces | None = None) -> Facts:
+    """Facts of ``text``. ``parsed``: pieces shared between texts of one message (the gate parses
+    the message with and without the interview's context), so a piece is parsed once."""
     text = text or ""
-    findings, norm = _findings(text) if text.strip() else ([], "")
+    findings, norm = _findings(text, parsed) if text.strip() else ([], "")
     lexicon = load_lexicon()
     present: set[str] = set()
     absent: set[str] = set()

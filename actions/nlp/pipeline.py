@@ -24,6 +24,7 @@ from actions.nlp.lexicon import (
     load_context_rules,
     load_lexicon,
 )
+from actions.nlp.prefilter import PatternIndex
 
 # PyRuSH / medspacy log every sentence at DEBUG through loguru and logging; patients' words must not
 # end up in logs, and the noise hides real problems.
@@ -36,14 +37,16 @@ try:  # loguru is a medspacy dependency; silence it for PyRuSH only if present.
 except ImportError:  # pragma: no cover
     pass
 
-import medspacy  # noqa: E402  registers "medspacy_context"
+import medspacy  # noqa: E402, F401  registers its Span extensions
 import scispacy.abbreviation  # noqa: E402  registers "abbreviation_detector"
 import spacy  # noqa: E402  (after logging is silenced)
-from medspacy.context import ConTextRule  # noqa: E402
+from medspacy.context import ConText, ConTextRule  # noqa: E402
 from spacy.language import Language  # noqa: E402
 from spacy.matcher import Matcher, PhraseMatcher  # noqa: E402
 from spacy.tokens import Doc, Span, Token  # noqa: E402
 from spacy.util import filter_spans  # noqa: E402
+
+from actions.nlp.context_runner import SentenceContext  # noqa: E402  (imports medspacy)
 
 # scispacy's AbbreviationDetector warns on every doc that its (unused) global matcher is empty.
 warnings.filterwarnings("ignore", message=r".*\[W036\].*")
@@ -82,12 +85,22 @@ class SpellingComponent:
         self.corrector = SpellingCorrector(lexicon.vocabulary(), lexicon.shorthand)
 
     def __call__(self, doc: Doc) -> Doc:
+        # One pass builds normalized_text(doc) too (reading token._ back is slow on long texts).
+        parts: list[str] = []
+        starts: list[int] = []
+        pos = 0
         for tok in doc:
-            fixed = self.corrector.correct(tok.lower_)
-            if fixed and fixed != tok.lower_:
+            word = tok.lower_
+            fixed = self.corrector.correct(word)
+            if fixed and fixed != word:
                 tok._.corrected = fixed
                 tok.norm_ = fixed
-        doc._.norm_text, doc._.norm_offsets = normalized_text(doc)
+                word = fixed
+            space = tok.whitespace_
+            starts.append(pos)
+            parts.append(word + space)
+            pos += len(word) + len(space)
+        doc._.norm_text, doc._.norm_offsets = "".join(parts), tuple(starts)
         return doc
 
 
@@ -102,6 +115,10 @@ class LexiconMatcher:
         # Long forms of abbreviations, so "shortness of breath (SOB)" teaches us what "SOB"
         # means here.
         self.phrase_to_concept: dict[str, str] = {}
+        # Only the regexes whose required words occur in a text are run on it (same matches).
+        self.patterns = PatternIndex(
+            (concept.id, pattern) for concept in lexicon.concepts.values()
+            for pattern in concept.patterns)
         for concept in lexicon.concepts.values():
             docs = [nlp.make_doc(p) for p in concept.phrases]
             if docs:
@@ -119,14 +136,12 @@ class LexiconMatcher:
         if not starts:
             return []
         spans: list[Span] = []
-        for concept in self.lexicon.concepts.values():
-            for pattern in concept.patterns:
-                for m in pattern.finditer(text):
-                    first = bisect_right(starts, m.start()) - 1
-                    last = bisect_right(starts, max(m.end() - 1, m.start())) - 1
-                    if first < 0 or last < first:
-                        continue
-                    spans.append(Span(doc, first, last + 1, label=concept.id))
+        for concept_id, m in self.patterns.finditer(text):
+            first = bisect_right(starts, m.start()) - 1
+            last = bisect_right(starts, max(m.end() - 1, m.start())) - 1
+            if first < 0 or last < first:
+                continue
+            spans.append(Span(doc, first, last + 1, label=concept_id))
         return spans
 
     def __call__(self, doc: Doc) -> Doc:
@@ -231,19 +246,27 @@ def build_pipeline(
         "abbreviation_detector")
     # Its global matcher is unused here but warns (W036) on every doc while empty.
     abbreviations.global_matcher.add("_unused", [[{"ORTH": "\u2063unused\u2063"}]])
+    # A definition needs a "(" token ("shortness of breath (SOB)"); without one the detector finds
+    # nothing, so a text without "(" skips its two matchers (about 1 ms per 4,000 characters).
+    @Language.component("triage_abbreviations_" + str(id(abbreviations)))
+    def _abbreviations(doc: Doc) -> Doc:
+        return abbreviations(doc) if "(" in doc.text else doc
+
+    nlp.replace_pipe("abbreviation_detector", "triage_abbreviations_" + str(id(abbreviations)))
     nlp.add_pipe("triage_lexicon_" + str(id(matcher)), name="triage_lexicon")
     # prune_on_target_overlap: a trigger inside a symptom phrase ("better off WITHOUT me",
     # "DON'T want to live") must not negate that phrase.
-    context: medspacy.context.ConText = nlp.add_pipe(
-        "medspacy_context",
-        config={
-            "rules": None,
-            "prune_on_target_overlap": True,
-            "input_span_type": "group",
-            "span_group_name": SPAN_GROUP,
-        },
-    )
+    context = ConText(nlp, rules=None, prune_on_target_overlap=True, input_span_type="group",
+                      span_group_name=SPAN_GROUP)
     context.add(_context_rules(load_context_rules(context_path)))
+    # Same results as ConText's own __call__, found faster (actions/nlp/context_runner.py).
+    runner = SentenceContext(context, nlp.vocab, SPAN_GROUP)
+
+    @Language.component("triage_context_" + str(id(runner)))
+    def _context(doc: Doc) -> Doc:
+        return runner(doc)
+
+    nlp.add_pipe("triage_context_" + str(id(runner)), name="medspacy_context")
     return nlp
 
 

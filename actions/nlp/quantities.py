@@ -32,6 +32,11 @@ _HOURS_PER = {
 _UNIT = r"(min|minute|hour|hr|h|day|d|week|wk|month|mth|mo|year|yr|night)s?"
 
 
+# Most patterns below need a digit; prose without one (a long pasted history) skips them. The same
+# ``\d`` as in the patterns, so a text they could match always passes.
+_DIGIT = re.compile(r"\d")
+
+
 def _num(token: str) -> float | None:
     token = token.strip()
     try:
@@ -73,6 +78,8 @@ def _to_celsius(value: float, unit: str | None) -> float | None:
 
 def parse_temperature_c(text: str) -> float | None:
     """Highest body temperature mentioned, in °C ("101.5F", "39.2°C", "temp of 102")."""
+    if not _DIGIT.search(text):
+        return None  # every temperature pattern needs a digit
     found: list[float] = []
     for m in _TEMP_UNIT.finditer(text):
         c = _to_celsius(float(m.group(1).replace(",", ".")), m.group(2))
@@ -159,7 +166,8 @@ _SEVERITY = [(lvl, re.compile(r"(?<!\w)(?:" + p + r")(?!\w)")) for lvl, p in _SE
 
 def parse_severity(text: str) -> int | None:
     """Worst severity on a 0-10 scale, from "8/10" or words ("severe" 8, "mild" 2)."""
-    scores = [int(m.group(1)) for m in _SCORE.finditer(text) if int(m.group(1)) <= 10]
+    scores = ([int(m.group(1)) for m in _SCORE.finditer(text) if int(m.group(1)) <= 10]
+              if _DIGIT.search(text) else [])
     for level, regex in _SEVERITY:
         if regex.search(text):
             scores.append(level)
@@ -237,6 +245,15 @@ def parse_ages(text: str) -> list[AgeMention]:
             # the patient.
             about_self = re.search(r"(?:i'?m|i am|im)\s+(?:an?\s+)?$", text[: m.start()])
             out.append(AgeMention(n * _unit_years(m.group(3)), not about_self))
+    if _DIGIT.search(text):  # the patterns below all need a digit
+        out.extend(_ages_in_digits(text))
+    if _NEWBORN.search(text):
+        out.append(AgeMention(0.02, True))
+    return [a for a in out if a.years is None or 0 <= a.years <= 120]
+
+
+def _ages_in_digits(text: str) -> list[AgeMention]:
+    out: list[AgeMention] = []
     for m in _AGE_YO.finditer(text):
         unit = {"yo": "y", "y/o": "y", "yrs": "y", "mo": "m", "m/o": "m", "mos": "m", "wo": "w",
                 "w/o": "w"}.get(m.group(2).rstrip("."), "y")  # fmt: skip
@@ -251,9 +268,7 @@ def parse_ages(text: str) -> list[AgeMention]:
     prefix = _AGE_SEX_PREFIX.match(text)
     if prefix:
         out.append(AgeMention(float(prefix.group(1)), False))
-    if _NEWBORN.search(text):
-        out.append(AgeMention(0.02, True))
-    return [a for a in out if a.years is None or 0 <= a.years <= 120]
+    return out
 
 
 def parse_sex(text: str) -> str | None:
@@ -279,7 +294,7 @@ _PREG_WEEKS = re.compile(
 
 
 def parse_pregnancy_weeks(text: str) -> float | None:
-    m = _PREG_WEEKS.search(text)
+    m = _PREG_WEEKS.search(text) if _DIGIT.search(text) else None
     if not m:
         return None
     value = float(m.group(1))

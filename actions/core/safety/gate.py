@@ -80,11 +80,16 @@ def decide(text: str, context: str = "", age: float | None = None,
 
 def _decide_english(text: str, context: str, age: float | None,
                     language: str = "en") -> GateDecision | None:
+    from actions.nlp.extract import ParsedPieces, extract_facts  # spaCy only when parsing
+
     combined = f"{context.strip().rstrip('.')}. {text}" if context.strip() else text
-    assessment = assess(combined, age=age)
+    # A long message is parsed in pieces of whole sentences; the pieces it shares with the
+    # combined text are parsed once for both.
+    parsed: ParsedPieces = {}
+    assessment = assess(combined, age=age, facts=extract_facts(combined, age=age, parsed=parsed))
     if not needs_emergency_reply(assessment.disposition, assessment.crisis) and combined != text:
         # The message alone is judged too: context must never dilute what was just said.
-        alone = assess(text, age=age)
+        alone = assess(text, age=age, facts=extract_facts(text, age=age, parsed=parsed))
         if needs_emergency_reply(alone.disposition, alone.crisis):
             assessment = alone
     if not needs_emergency_reply(assessment.disposition, assessment.crisis):

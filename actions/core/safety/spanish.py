@@ -554,9 +554,13 @@ def _screen(text: str, use_anchors: bool) -> SpanishScreen:
         return SpanishScreen(False, False, False, ())
     found: set[str] = set()
     persons: list[str] = []
+    anchored: dict[str, bool] = {}  # a group's anchors, searched once per message
     for group, anchors, rx, fixed in _compiled():
-        if use_anchors and not any(a in norm for a in anchors):
-            continue
+        if use_anchors:
+            if group not in anchored:
+                anchored[group] = any(a in norm for a in anchors)
+            if not anchored[group]:
+                continue
         for m in rx.finditer(norm):
             first = m.group(0).split()[0]
             if first not in _NEGATIONS and _negated(norm, m.start()):
