@@ -114,6 +114,11 @@ http {{
     log_format upstream '{ACCESS_FORMAT}';
     access_log {access} upstream;{files}
     client_max_body_size 1m;
+    # Bodies and replies stay in memory: nothing of a conversation is spooled to disk (the spool
+    # directory is the master's, and the processes start with umask 077, so a worker running as
+    # another user could not write there anyway).
+    client_body_buffer_size 1m;
+    proxy_max_temp_file_size 0;
     proxy_http_version 1.1;
     # A refused connection (a dead copy) is retried on the next copy; a request that reached a
     # copy is never sent twice (nginx does not retry POST once sent): no duplicate replies.
@@ -272,6 +277,11 @@ class Cluster:
         actions = [f"127.0.0.1:{n.action_port}" for n in self.action_nodes]
         (self.nginx_dir / "spool").mkdir(parents=True, exist_ok=True)
         run_as = "nobody nogroup" if os.geteuid() == 0 else None
+        if run_as:  # the workers' own spool, should nginx ever need it
+            for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+                path = self.nginx_dir / "spool" / sub
+                path.mkdir(mode=0o700, exist_ok=True)
+                shutil.chown(path, "nobody", "nogroup")
         conf = self.nginx_dir / "nginx.conf"
         conf.write_text(nginx_config(rasa, actions, f"127.0.0.1:{self.lb_port}",
                                      f"127.0.0.1:{self.action_lb_port}", self.nginx_dir, run_as))

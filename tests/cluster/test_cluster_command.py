@@ -48,7 +48,8 @@ def test_cluster_command_serves_through_nginx_and_ctrl_c_stops_everything(
 
         children = psutil.Process(proc.pid).children(recursive=True)
         names = " ".join(" ".join(c.cmdline()) for c in children)
-        for part in ("redis-server", "postgres", "nginx", "rasa", "rasa_sdk", "console"):
+        for part in ("redis-server", "postgres", "nginx", "rasa", "scripts.action_server",
+                     "console"):
             assert part in names, part
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=120) == 0
