@@ -242,9 +242,6 @@ class Cluster:
             "WEBCHAT_ALLOWED_ORIGINS": os.environ.get("WEBCHAT_ALLOWED_ORIGINS", self.web_url),
             "SCHEDULING_DB_URL": self.scheduling_db_url,
             "TWILIO_PUBLIC_BASE_URL": os.environ.get("TWILIO_PUBLIC_BASE_URL", self.lb_url),
-            # nginx is the one proxy in front: the per-IP rate limit sees the patient's address
-            # (X-Forwarded-For), not the load balancer's.
-            "SANIC_PROXIES_COUNT": os.environ.get("SANIC_PROXIES_COUNT", "1"),
             **self.extra_env,
         }
         node = Stack(log_dir=self.base_dir / name, redis_url=self.redis_node.redis_settings.url,
